@@ -1,0 +1,2 @@
+// Public surface of @coordis/keyspace. Empty until its issue lands; see README.md.
+export {};

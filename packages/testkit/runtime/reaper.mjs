@@ -1,0 +1,81 @@
+// @ts-check
+// The testkit's reaper. Each test process that starts a server starts one reaper and tells it,
+// line by line on stdin, what it owns: `pid N` / `unpid N` for server processes, `dir P` /
+// `undir P` for temporary directories. When stdin closes (the test process exited, crashed,
+// or was SIGKILLed: the kernel closes the pipe in every case) the reaper kills every pid still
+// listed and removes every directory still listed, so no server outlives its test run.
+// It runs in its own process group, so a Ctrl-C aimed at the test run does not stop it first.
+import { readFileSync, rmSync } from 'node:fs';
+
+const pids = new Set();
+const dirs = new Set();
+let pending = '';
+
+/** @param {string} line */
+function handle(line) {
+  const space = line.indexOf(' ');
+  if (space < 0) return;
+  const verb = line.slice(0, space);
+  const arg = line.slice(space + 1);
+  if (verb === 'pid') pids.add(Number(arg));
+  else if (verb === 'unpid') pids.delete(Number(arg));
+  else if (verb === 'dir') dirs.add(arg);
+  else if (verb === 'undir') dirs.delete(arg);
+}
+
+/** A pid is killed only while it still is one of our servers: pids get reused. @param {number} pid */
+function stillOurs(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis');
+  } catch (e) {
+    // No /proc (macOS): trust the list; the window for reuse is the moment of the crash.
+    return /** @type {NodeJS.ErrnoException} */ (e).code !== 'ENOENT' || !existsProc();
+  }
+}
+
+function existsProc() {
+  try {
+    readFileSync('/proc/self/cmdline');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let reaped = false;
+function reap() {
+  if (reaped) return;
+  reaped = true;
+  for (const pid of pids) {
+    if (!stillOurs(pid)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  // Give the kernel a moment to let the killed servers release files in their directories.
+  setTimeout(() => {
+    for (const dir of dirs) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      } catch {
+        // Nothing more can be done; the directory is under the OS temp dir.
+      }
+    }
+    process.exit(0);
+  }, 100);
+}
+
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+    handle(pending.slice(0, i));
+    pending = pending.slice(i + 1);
+  }
+});
+process.stdin.on('end', reap);
+process.stdin.on('close', reap);
+process.stdin.on('error', reap);
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) process.on(signal, () => {});

@@ -1,0 +1,372 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { Redis } from 'ioredis';
+import { DEFAULTS } from './defaults.js';
+import { NodeStateError, ServerStartError, TestkitError } from './errors.js';
+import { type Info, parseInfo } from './info.js';
+import { releasePort } from './ports.js';
+import { disownDir, disownPid, ownPid } from './reaper.js';
+import { findRedisServer } from './redis-binary.js';
+import { type ConfigLine, quoteArg, renderConfig } from './server-config.js';
+import { processTag } from './strays.js';
+import type { TlsMaterial } from './tls.js';
+import { redisUrl } from './url.js';
+import { waitFor } from './wait.js';
+
+/** A data node (`redis-server`) or a sentinel (`redis-server --sentinel`). */
+export type NodeKind = 'redis' | 'sentinel';
+/** `paused` is a SIGSTOPped process: it holds its sockets open and answers nothing. */
+export type NodeState = 'running' | 'paused' | 'stopped';
+
+/** Credentials a node is reached with. */
+export interface NodeAuth {
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** How to restart a node. */
+export interface RestartOptions {
+  /**
+   * `'graceful'`: SIGTERM, so Redis saves (when persistence is on) and exits cleanly.
+   * `'kill'`: SIGKILL, a crash: only what was already on disk survives.
+   * @default 'graceful'
+   */
+  readonly mode?: 'graceful' | 'kill';
+  /**
+   * `'listening'` resolves as soon as the server accepts connections (it may still be
+   * LOADING its dataset); `'ready'` waits until loading is over.
+   * @default 'ready'
+   */
+  readonly waitFor?: 'listening' | 'ready';
+  /** Pause between the old process's exit and the new start. @default 0 */
+  readonly downMs?: number;
+}
+
+/** Where and how to reach a node; a subset of ioredis' options, so it can be spread into them. */
+export interface NodeConnectionOptions {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls?: TlsConnectionOptions;
+}
+
+/** What a node is made from; the topology builders fill it in. */
+export interface NodeSpec {
+  readonly name: string;
+  readonly kind: NodeKind;
+  readonly host: string;
+  readonly port: number;
+  readonly dir: string;
+  /** Directives beyond the ones every node gets (bind, port, dir, logfile, title). */
+  readonly lines: readonly ConfigLine[];
+  readonly tls?: TlsMaterial | undefined;
+  /** Credentials for admin connections (the testkit's own INFO, ROLE, SENTINEL calls). */
+  readonly auth?: NodeAuth | undefined;
+  readonly startTimeoutMs?: number | undefined;
+}
+
+const LOG_FILE = 'redis.log';
+const STDERR_FILE = 'stderr.log';
+
+/** A Redis or Sentinel process on a loopback port, with the faults a test can inject. */
+export class RedisNode {
+  readonly name: string;
+  readonly kind: NodeKind;
+  readonly host: string;
+  readonly port: number;
+  /** The node's own directory: config, data files, logs. Removed by `stop()`. */
+  readonly dir: string;
+  readonly tls: TlsMaterial | undefined;
+  readonly auth: NodeAuth | undefined;
+
+  #state: NodeState = 'stopped';
+  #child: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #admin: Redis | undefined;
+  #destroyed = false;
+  readonly #lines: readonly ConfigLine[];
+  readonly #startTimeoutMs: number;
+
+  private constructor(spec: NodeSpec) {
+    this.name = spec.name;
+    this.kind = spec.kind;
+    this.host = spec.host;
+    this.port = spec.port;
+    this.dir = spec.dir;
+    this.tls = spec.tls;
+    this.auth = spec.auth;
+    this.#lines = spec.lines;
+    this.#startTimeoutMs = spec.startTimeoutMs ?? DEFAULTS.startTimeoutMs;
+  }
+
+  /** Writes the node's config and starts it; resolves once it accepts connections. */
+  static async launch(spec: NodeSpec): Promise<RedisNode> {
+    const node = new RedisNode(spec);
+    await writeFile(node.configPath, renderConfig(node.#baseLines()));
+    await node.#spawn('listening');
+    return node;
+  }
+
+  /** The config file; Redis and Sentinel rewrite it (CONFIG REWRITE, failovers) as they run. */
+  get configPath(): string {
+    return join(this.dir, this.kind === 'sentinel' ? 'sentinel.conf' : 'redis.conf');
+  }
+
+  get state(): NodeState {
+    return this.#state;
+  }
+
+  /** The process id while the node runs. */
+  get pid(): number | undefined {
+    return this.#state === 'stopped' ? undefined : this.#child?.pid;
+  }
+
+  /** `host:port`, the form Redis itself prints. */
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** `redis://` (or `rediss://` when TLS is on) with the node's credentials. */
+  get url(): string {
+    return redisUrl({ host: this.host, port: this.port, tls: this.tls !== undefined, ...this.auth });
+  }
+
+  /** Options for a plain ioredis connection to this node (baselines, benchmarks, tests). */
+  connectionOptions(): NodeConnectionOptions {
+    const opts: NodeConnectionOptions = { host: this.host, port: this.port };
+    if (this.auth?.username) opts.username = this.auth.username;
+    if (this.auth?.password) opts.password = this.auth.password;
+    if (this.tls) opts.tls = { ca: this.tls.ca, cert: this.tls.clientCert, key: this.tls.clientKey };
+    return opts;
+  }
+
+  #baseLines(): ConfigLine[] {
+    const tlsLines: ConfigLine[] = this.tls
+      ? [
+          ['port', '0'],
+          ['tls-port', String(this.port)],
+          ['tls-cert-file', quoteArg(this.tls.files.cert)],
+          ['tls-key-file', quoteArg(this.tls.files.key)],
+          ['tls-ca-cert-file', quoteArg(this.tls.files.ca)],
+          ['tls-replication', 'yes'],
+        ]
+      : [['port', String(this.port)]];
+    return [
+      ['bind', this.host],
+      ...tlsLines,
+      ['dir', quoteArg(this.dir)],
+      ['logfile', quoteArg(join(this.dir, LOG_FILE))],
+      ['daemonize', 'no'],
+      // The owner's pid in the process title lets anyone find our servers (and strays).
+      ['proc-title-template', quoteArg(`{title} {listen-addr} {server-mode} ${processTag()}`)],
+      ...this.#lines,
+    ];
+  }
+
+  async #spawn(until: 'listening' | 'ready'): Promise<void> {
+    const bin = findRedisServer();
+    const args = [this.configPath];
+    if (this.kind === 'sentinel') args.push('--sentinel');
+    // stderr to a file, not a pipe: a pipe would keep the test process alive, and fatal
+    // config errors are printed there rather than to the log file.
+    const stderrFd = openSync(join(this.dir, STDERR_FILE), 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(bin.path, args, { cwd: this.dir, stdio: ['ignore', 'ignore', stderrFd] });
+    } finally {
+      closeSync(stderrFd);
+    }
+    const pid = child.pid;
+    if (pid === undefined) {
+      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new ServerStartError(this.#label(), error.message, '', { cause: error });
+    }
+    ownPid(pid);
+    child.unref();
+    this.#child = child;
+    this.#state = 'running';
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', () => {
+        disownPid(pid);
+        if (this.#child === child) this.#state = 'stopped';
+        resolve();
+      });
+    });
+    await this.#waitUp(until);
+  }
+
+  async #waitUp(until: 'listening' | 'ready'): Promise<void> {
+    try {
+      await waitFor(
+        `${this.#label()} accepting connections`,
+        async () => {
+          if (this.#state === 'stopped') throw new NodeExitedError();
+          try {
+            await this.call('PING');
+          } catch (e) {
+            // LOADING (and MASTERDOWN on a replica) still means the server is listening.
+            if (!(e instanceof Error && /^(LOADING|MASTERDOWN)/.test(e.message))) throw e;
+            if (until === 'listening') return { done: true, value: undefined };
+            return { done: false, observed: e.message };
+          }
+          if (until === 'ready' && this.kind === 'redis') {
+            const info = await this.info('persistence');
+            if (info.loading === '1') return { done: false, observed: 'LOADING' };
+          }
+          return { done: true, value: undefined };
+        },
+        { timeoutMs: this.#startTimeoutMs },
+      );
+    } catch (e) {
+      const tail = this.logTail();
+      if (this.#state !== 'stopped') await this.kill();
+      if (/Address already in use/i.test(tail)) throw new PortInUseError(this.port, tail);
+      throw new ServerStartError(this.#label(), e instanceof NodeExitedError ? 'the process exited' : (e as Error).message, tail, {
+        cause: e,
+      });
+    }
+  }
+
+  #label(): string {
+    return `${this.kind === 'sentinel' ? 'sentinel' : 'redis-server'} ${this.name} on ${this.address} (dir ${this.dir})`;
+  }
+
+  /** The last lines the server wrote to its log and to stderr. */
+  logTail(lines = 20): string {
+    const read = (file: string) => {
+      try {
+        return readFileSync(join(this.dir, file), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const all = `${read(LOG_FILE)}${read(STDERR_FILE)}`.split('\n').filter(Boolean);
+    return all.slice(-lines).join('\n');
+  }
+
+  async #adminConnection(): Promise<Redis> {
+    if (this.#admin?.status === 'ready') return this.#admin;
+    this.#admin?.disconnect();
+    const conn = new Redis({
+      ...this.connectionOptions(),
+      lazyConnect: true,
+      // Admin calls fail fast instead of queueing or retrying: the caller polls.
+      enableOfflineQueue: false,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: DEFAULTS.commandTimeoutMs,
+      commandTimeout: DEFAULTS.commandTimeoutMs,
+    });
+    // Failures surface as rejected calls; an 'error' listener keeps them off stderr.
+    conn.on('error', () => {});
+    this.#admin = conn;
+    try {
+      await conn.connect();
+    } catch (e) {
+      conn.disconnect();
+      if (this.#admin === conn) this.#admin = undefined;
+      throw e;
+    }
+    return conn;
+  }
+
+  /** Runs one command on the node over the testkit's admin connection. */
+  async call(command: string, ...args: (string | number | Buffer)[]): Promise<unknown> {
+    if (this.#destroyed) throw new NodeStateError(`${this.name} was stopped for good; start a new topology.`);
+    const conn = await this.#adminConnection();
+    return conn.call(command, args);
+  }
+
+  /** INFO (one section or all) as a flat map. */
+  async info(section?: string): Promise<Info> {
+    const reply = await (section ? this.call('INFO', section) : this.call('INFO'));
+    return parseInfo(String(reply));
+  }
+
+  /** The first element of ROLE: `master`, `slave` or `sentinel`. */
+  async role(): Promise<'master' | 'slave' | 'sentinel'> {
+    const reply = (await this.call('ROLE')) as unknown[];
+    return String(reply[0]) as 'master' | 'slave' | 'sentinel';
+  }
+
+  #closeAdmin(): void {
+    this.#admin?.disconnect();
+    this.#admin = undefined;
+  }
+
+  /** SIGKILL: the process dies at once, like a crashed host. Resolves once it is gone. */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    this.#closeAdmin();
+    if (!child || this.#state === 'stopped') return;
+    // Keep this process alive until the exit is seen, even though the child is unref'd.
+    child.ref();
+    child.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  /** SIGSTOP: the process keeps its sockets open and answers nothing, like a hung host. */
+  pause(): void {
+    if (this.#state !== 'running') throw new NodeStateError(`${this.name} is ${this.#state}; only a running node can be paused.`);
+    this.#child?.kill('SIGSTOP');
+    this.#state = 'paused';
+  }
+
+  /** SIGCONT: a paused node carries on where it stopped. */
+  resume(): void {
+    if (this.#state !== 'paused') throw new NodeStateError(`${this.name} is ${this.#state}; only a paused node can be resumed.`);
+    this.#child?.kill('SIGCONT');
+    this.#state = 'running';
+  }
+
+  /** Starts a node that was killed, on the same port and data directory. */
+  async start(opts: Pick<RestartOptions, 'waitFor'> = {}): Promise<void> {
+    if (this.#destroyed) throw new NodeStateError(`${this.name} was stopped for good; start a new topology.`);
+    if (this.#state !== 'stopped') throw new NodeStateError(`${this.name} is ${this.#state}; kill it before starting it again.`);
+    await this.#spawn(opts.waitFor ?? 'ready');
+  }
+
+  /** Stops the process (gracefully or by SIGKILL) and starts it again on the same port and data. */
+  async restart(opts: RestartOptions = {}): Promise<void> {
+    if (this.#state !== 'stopped') {
+      if ((opts.mode ?? 'graceful') === 'kill') {
+        await this.kill();
+      } else {
+        if (this.#state === 'paused') this.resume();
+        const child = this.#child;
+        this.#closeAdmin();
+        child?.ref();
+        child?.kill('SIGTERM');
+        const timedOut = await Promise.race([this.#exited.then(() => false), sleep(DEFAULTS.faultTimeoutMs).then(() => true)]);
+        if (timedOut) await this.kill();
+      }
+    }
+    if (opts.downMs) await sleep(opts.downMs);
+    await this.start({ waitFor: opts.waitFor ?? 'ready' });
+  }
+
+  /** Kills the process for good and removes its directory. */
+  async stop(): Promise<void> {
+    if (this.#destroyed) return;
+    await this.kill();
+    this.#destroyed = true;
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    disownDir(this.dir);
+    releasePort(this.port);
+  }
+}
+
+class NodeExitedError extends Error {}
+
+/** The port was taken between allocation and bind; the topology retries with another. */
+export class PortInUseError extends TestkitError {
+  constructor(port: number, logTail: string) {
+    super('TESTKIT_PORT_IN_USE', `port ${port} was taken by another process before the server could bind it:\n${logTail}`);
+  }
+}
