@@ -45,7 +45,7 @@ export interface ClusterTopology extends AsyncDisposable {
   masters(): Promise<RedisNode[]>;
   /** Running replicas of `master`. */
   replicasOf(master: RedisNode): Promise<RedisNode[]>;
-  /** CLUSTER FAILOVER on a replica (by default one of the master serving slot 0); resolves when it is master. */
+  /** CLUSTER FAILOVER on a replica (by default one of the master serving slot 0); resolves when it is master and the old master its replica. */
   failover(replica?: RedisNode, opts?: { timeoutMs?: number }): Promise<ClusterSwitch>;
   /** Resolves once every slot is served by a running master and every running node says `cluster_state:ok`. */
   waitForHealthy(opts?: { timeoutMs?: number }): Promise<void>;
@@ -215,12 +215,16 @@ class ClusterTopologyImpl implements ClusterTopology {
     const from = this.#node(view.find((l) => l.id === line?.masterId));
     if (!from) throw new TestkitOptionsError(`${target.name} is not a replica; pass a replica to failover().`);
     await target.call('CLUSTER', 'FAILOVER');
+    // Done when the promoted replica answers as master and the old master, if it runs, has
+    // taken the new configuration and become its replica (gossip carries it in a few rounds).
     await waitFor(
-      'the replica answering as master',
-      async () => ((await target.role()) === 'master' ? { done: true, value: undefined } : { done: false, observed: 'still a replica' }),
-      {
-        timeoutMs: opts.timeoutMs ?? DEFAULTS.faultTimeoutMs,
+      `${target.name} taking over from ${from.name}`,
+      async (): Promise<Probe<undefined>> => {
+        if ((await target.role()) !== 'master') return { done: false, observed: `${target.name} still a replica` };
+        if (from.state === 'running' && (await from.role()) !== 'slave') return { done: false, observed: `${from.name} not yet demoted` };
+        return { done: true, value: undefined };
       },
+      { timeoutMs: opts.timeoutMs ?? DEFAULTS.faultTimeoutMs },
     );
     return { from, to: target, ms: nowMs() - start };
   }

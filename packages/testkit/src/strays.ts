@@ -42,7 +42,7 @@ function titles(): { pid: number; title: string }[] {
 }
 
 /** Every running server the testkit started, on this machine; `run` narrows it to one test run. */
-export function listTestkitServers(opts: { run?: string } = {}): TestkitProcess[] {
+export function listTestkitServers(opts: { run?: string | undefined } = {}): TestkitProcess[] {
   return titles().flatMap(({ pid, title }) => {
     const m = TAG.exec(title);
     if (!m || (opts.run !== undefined && m[1] !== opts.run)) return [];

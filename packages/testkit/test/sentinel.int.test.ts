@@ -162,3 +162,24 @@ describe('announced addresses', () => {
     expect(t.url).toContain(`127.0.0.2:${sentinel.port}`);
   });
 });
+
+describe('TLS and ACL users on Sentinel', () => {
+  it('runs every node and sentinel on TLS only, replicating and failing over through it', async () => {
+    await using t = await startSentinel({ tls: true, replicas: 1, sentinels: 3 });
+    expect(t.url).toContain('tls=true');
+    const primary = await t.primary();
+    expect(await primary.call('CONFIG', 'GET', 'port')).toEqual(['port', '0']);
+    expect(await primary.call('CONFIG', 'GET', 'tls-port')).toEqual(['tls-port', String(primary.port)]);
+    const sw = await t.failover();
+    expect(sw.to.port).toBe(t.nodes[1]?.port);
+  });
+
+  it('gives sentinels an ACL user of their own', async () => {
+    await using t = await startSentinel({ replicas: 1, sentinels: 2, quorum: 1, sentinelUsername: 'watcher', sentinelPassword: 's3cret' });
+    expect(t.url).toContain('sentinelUsername=watcher');
+    const s = t.sentinels[0];
+    expect(await s?.call('ACL', 'WHOAMI')).toBe('watcher');
+    const master = pairsToRecord(await s?.call('SENTINEL', 'MASTER', t.masterName));
+    expect(master['num-other-sentinels']).toBe('1');
+  });
+});

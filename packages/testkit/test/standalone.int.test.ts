@@ -5,6 +5,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   generateCertificates,
+  listTestkitServers,
   RedisServerNotFoundError,
   type StandaloneTopology,
   startStandalone,
@@ -55,7 +56,10 @@ describe('startStandalone', () => {
 
   it('tags its process title so strays can be found', async () => {
     const { readFileSync } = await import('node:fs');
-    expect(readFileSync(`/proc/${s.node.pid}/cmdline`, 'utf8')).toContain(`coordis-testkit:`);
+    const run = process.env.COORDIS_TESTKIT_RUN;
+    expect(run).toMatch(/^[0-9a-f]{12}$/);
+    expect(readFileSync(`/proc/${s.node.pid}/cmdline`, 'utf8')).toContain(`coordis-testkit:${run}:${process.pid}`);
+    expect(listTestkitServers({ run }).map((p) => p.pid)).toContain(s.node.pid);
   });
 });
 
