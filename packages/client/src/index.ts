@@ -1,2 +1,2 @@
-// Public surface of @coordis/client. Empty until its issue lands; see README.md.
-export {};
+// Public surface of @coordis/client.
+export { CoordisError, hasCode, isCoordisError } from './errors.js';
