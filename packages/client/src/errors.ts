@@ -24,7 +24,12 @@ Object.defineProperty(CoordisError.prototype, BRAND, { value: true });
 
 /** True for any coordis error, also one thrown by another copy of the package. */
 export function isCoordisError(e: unknown): e is CoordisError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true && typeof (e as { code?: unknown }).code === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as Record<symbol, unknown>)[BRAND] === true &&
+    typeof (e as { code?: unknown }).code === 'string'
+  );
 }
 
 /** True when `e` is a coordis error with this code. */
