@@ -1,0 +1,40 @@
+/** Every default of @coordis/client, each with the reason it has that value. */
+export const DEFAULTS = {
+  /** Redis' own port. */
+  port: 6379,
+  /** Sentinel's own port. */
+  sentinelPort: 26379,
+  /**
+   * TCP keepalive after 15 s idle: well under the idle timeouts that silently drop
+   * connections (AWS NAT gateway 350 s, Azure load balancer 240 s, many firewalls 60–300 s),
+   * so idle links stay open and dead peers are found.
+   */
+  keepAliveMs: 15_000,
+  /** Nagle off: small commands go out at once; coordination traffic is latency-bound. */
+  noDelay: true,
+  /** A connect that has not finished in 5 s will not finish; try the next address. */
+  connectTimeoutMs: 5_000,
+  /**
+   * How long a command may wait for a usable connection (offline queue) before it is
+   * rejected unsent with ConnectionUnavailableError. Longer than a Sentinel failover
+   * (down-after + election + promotion, typically 2–10 s), so failovers are ridden out.
+   */
+  offlineQueueTimeoutMs: 15_000,
+  /**
+   * How long a command may be refused with "not now" replies (READONLY, LOADING, BUSY,
+   * MASTERDOWN, NOREPLICAS, TRYAGAIN) and retried before RetriesExhaustedError. A LOADING
+   * restart of a large dataset takes this long; a failover much less.
+   */
+  retryDeadlineMs: 60_000,
+  /** Reconnect backoff: 50 ms doubling to at most 2 s, plus full jitter against thundering herds. */
+  reconnectBaseMs: 50,
+  reconnectMaxMs: 2_000,
+  /** Sentinel commands answer in microseconds; 1 s means the sentinel is down or hung. */
+  sentinelCommandTimeoutMs: 1_000,
+  /** Subscribe to +switch-master on up to 3 sentinels: one may die with the primary. */
+  sentinelSubscriptions: 3,
+  /** Backstop poll of the sentinels, for when every event was missed. 0 turns it off. */
+  sentinelPollMs: 10_000,
+  /** Delivery of commands in flight when a connection dies: see DeliveryPolicy. */
+  delivery: 'safe',
+} as const;
