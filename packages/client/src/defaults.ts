@@ -35,6 +35,11 @@ export const DEFAULTS = {
   sentinelSubscriptions: 3,
   /** Backstop poll of the sentinels, for when every event was missed. 0 turns it off. */
   sentinelPollMs: 10_000,
+  /**
+   * How long `connect()` waits for the first verified connection before it rejects with the
+   * last typed error. Wrong names, passwords and certificates reject at once.
+   */
+  initialConnectTimeoutMs: 10_000,
   /** Delivery of commands in flight when a connection dies: see DeliveryPolicy. */
   delivery: 'safe',
 } as const;

@@ -1,0 +1,34 @@
+import type { PrimarySwitch } from './sentinel-watch.js';
+
+/** A move to a new primary, reported once the client writes to it. */
+export interface FailoverEvent {
+  /** The node the client was on (`host:port`), if it was on one. */
+  readonly from: string | undefined;
+  /** The node it is on now. */
+  readonly to: string;
+  /** Sentinel's config-epoch of the new primary (Sentinel only). */
+  readonly epoch: number | undefined;
+  /** What revealed the move first. */
+  readonly detectedBy: PrimarySwitch['detectedBy'] | 'readonly';
+  /** From detection to a verified connection to the new primary (ready). */
+  readonly msToSwitch: number;
+  /** From detection to the first command answered by the new primary; undefined when none came within 1 s. */
+  readonly msToFirstWrite: number | undefined;
+  /** Commands in flight on the old connection that were rejected with UnknownOutcomeError. */
+  readonly inFlightRejected: number;
+  /** Commands in flight on the old connection that were sent again (reads, or delivery 'always'). */
+  readonly resent: number;
+}
+
+/** Events of a coordis client (`client.events`, an eventemitter3 emitter). */
+export interface ClientEvents {
+  /** Connected and verified (role checked, dataset loaded). */
+  ready: [info: { readonly address: string }];
+  /** The connection closed; a new attempt follows after `delayMs`. */
+  reconnecting: [info: { readonly delayMs: number }];
+  failover: [event: FailoverEvent];
+  /** A command refused with READONLY by a demoted primary was answered by the new one. */
+  readonlyRecovered: [info: { readonly command: string; readonly address: string }];
+  /** Connection and discovery errors, already typed; the client keeps reconnecting. */
+  error: [error: Error];
+}

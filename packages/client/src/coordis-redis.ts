@@ -1,0 +1,518 @@
+import { inspect } from 'node:util';
+import { EventEmitter } from 'eventemitter3';
+import { type AbstractConnector, Command, Redis, type RedisOptions } from 'ioredis';
+// Types only: ioredis does not re-export this helper type from its root.
+import type { ReplyMappingFromOptions } from 'ioredis/built/types.js';
+import type { ClientEvents, FailoverEvent } from './client-events.js';
+import type { HostPort } from './connection-spec.js';
+import { type DialTarget, DirectConnector, describeTarget, SentinelConnector } from './connectors.js';
+import { classifyReplyError, type DeliveryPolicy, mayResend, mayWrite } from './delivery.js';
+import {
+  AuthError,
+  ConnectionUnavailableError,
+  DurabilityError,
+  isCoordisError,
+  MasterUnreachableError,
+  OutOfMemoryError,
+  RetriesExhaustedError,
+  TlsError,
+  UnknownOutcomeError,
+} from './errors.js';
+import type { Logger } from './logger.js';
+import type { PrimarySwitch, SentinelWatch, SentinelWatchOptions } from './sentinel-watch.js';
+import { SentinelWatch as Watch } from './sentinel-watch.js';
+import type { ResolvedTls } from './tls-options.js';
+
+/** Wait for replicas after each write (WAIT), so a failover cannot lose it once acknowledged. */
+export interface DurableOptions {
+  /** Replicas that must have the write before it counts as done. */
+  readonly replicas: number;
+  /** How long to wait for them; past it the write rejects with DurabilityError. */
+  readonly timeoutMs: number;
+}
+
+/** Options one call (or a view of the client) can change. */
+export interface CallOptions {
+  /** @default the client's delivery policy ('safe') */
+  readonly delivery?: DeliveryPolicy;
+  /** `false` turns the client's durable writes off for this call. */
+  readonly durable?: DurableOptions | false;
+}
+
+/** Where a client connects; built by `connect()`. */
+export type ClientTarget =
+  | { readonly kind: 'direct'; readonly address: HostPort | { readonly path: string }; readonly tls: ResolvedTls | undefined }
+  | {
+      readonly kind: 'sentinel';
+      readonly watch: SentinelWatchOptions;
+      readonly role: 'master' | 'replica';
+      readonly tls: ResolvedTls | undefined;
+    };
+
+/** Everything a client and its duplicates share; resolved once by `connect()`. */
+export interface ClientContext {
+  readonly target: ClientTarget;
+  /** The redacted URL or description, for messages and inspect output. */
+  readonly description: string;
+  readonly logger: Logger;
+  readonly delivery: DeliveryPolicy;
+  readonly durable: DurableOptions | undefined;
+  readonly offlineQueueTimeoutMs: number;
+  readonly retryDeadlineMs: number;
+  readonly commandTimeoutMs: number | undefined;
+  readonly reconnectBaseMs: number;
+  readonly reconnectMaxMs: number;
+}
+
+/** The ioredis options coordis owns; everything else passes through. */
+export type PassThroughOptions = Omit<
+  RedisOptions,
+  | 'Connector'
+  | 'host'
+  | 'port'
+  | 'path'
+  | 'sentinels'
+  | 'name'
+  | 'role'
+  | 'natMap'
+  | 'tls'
+  | 'retryStrategy'
+  | 'reconnectOnError'
+  | 'autoResendUnfulfilledCommands'
+  | 'maxRetriesPerRequest'
+  | 'enableOfflineQueue'
+  | 'lazyConnect'
+  | 'replyMapping'
+  | 'commandTimeout'
+  | 'password'
+  | 'username'
+  | 'db'
+  | 'sentinelPassword'
+  | 'sentinelUsername'
+>;
+
+/** ioredis options as `connect()` hands them to the client. */
+export type ClientOptionsBase = PassThroughOptions & { password?: string; username?: string; db?: number };
+
+interface Meta {
+  policy: DeliveryPolicy;
+  durable: DurableOptions | undefined;
+  firstSentAt: number;
+  /** Set while the command sits on a connection; cleared when the server refused it unapplied. */
+  written: boolean;
+  attempts: number;
+  offlineTimer?: NodeJS.Timeout | undefined;
+  commandTimer?: NodeJS.Timeout | undefined;
+  wait?: Command | undefined;
+}
+
+type QueuedItem = Parameters<Redis['handleReconnection']>[1];
+
+interface PendingFailover {
+  from: string | undefined;
+  detectedBy: FailoverEvent['detectedBy'];
+  detectedAt: number;
+  epoch: number | undefined;
+  readyAt?: number;
+  to?: string;
+  inFlightRejected: number;
+  resent: number;
+  fallback?: NodeJS.Timeout;
+}
+
+// Members of ioredis' Redis that TypeScript marks private but that a subclass must drive.
+interface RedisInternals {
+  reconnectTimeout: NodeJS.Timeout | null;
+  connector: AbstractConnector;
+  condition: { select: number } | null;
+}
+
+const meta = new WeakMap<Command, Meta>();
+const callOptions = new WeakMap<Command, CallOptions>();
+
+function sameTarget(a: DialTarget['announced'] | undefined, b: HostPort): boolean {
+  return a !== undefined && !('path' in a) && a.host === b.host && a.port === b.port;
+}
+
+function connectorFor(ctx: ClientContext, watch: SentinelWatch | undefined): DirectConnector | SentinelConnector {
+  if (ctx.target.kind === 'direct') return new DirectConnector(ctx.target.address, ctx.target.tls);
+  return new SentinelConnector(watch as SentinelWatch, ctx.target.role, ctx.target.tls, ctx.logger);
+}
+
+/**
+ * An ioredis client that finds and follows the primary by itself. Everything of ioredis
+ * works as usual; what coordis adds:
+ *
+ * - Sentinel: discovery over all sentinels, the role verified on every connect, and a move to
+ *   the new primary the moment Sentinel announces it (the old socket is destroyed, not
+ *   half-closed and waited on, so a hung primary holds nothing).
+ * - READONLY, MASTERDOWN: the primary is looked up again and the command resent there.
+ *   LOADING, BUSY, TRYAGAIN, NOREPLICAS: resent after a short wait. OOM: `OutOfMemoryError`.
+ * - A delivery policy for commands in flight when a connection dies (see DeliveryPolicy).
+ * - Durable writes (WAIT) per client or per call (`withOptions`).
+ * - Typed events on `events`, a pino logger, and no password in any message, log or inspect.
+ */
+export class CoordisClient extends Redis {
+  /** Typed events: ready, reconnecting, failover, readonlyRecovered, error. */
+  readonly events = new EventEmitter<ClientEvents>();
+  private readonly ctx: ClientContext;
+  private readonly baseOptions: ClientOptionsBase;
+  private readonly sentinelWatch: SentinelWatch | undefined;
+  private readonly conn: DirectConnector | SentinelConnector;
+  private pending: PendingFailover | undefined;
+  private released = false;
+
+  constructor(options: ClientOptionsBase, ctx: ClientContext) {
+    const watch = ctx.target.kind === 'sentinel' ? Watch.acquire(ctx.target.watch) : undefined;
+    const conn = connectorFor(ctx, watch);
+    // ioredis builds its connector with `new options.Connector(options)`; this hands it ours.
+    const Connector = function ConnectorInstance() {
+      return conn;
+    } as unknown as RedisOptions['Connector'];
+    super({
+      ...options,
+      Connector,
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      // Offline waits are bounded by time (offlineQueueTimeoutMs), not by reconnect count.
+      maxRetriesPerRequest: null,
+      // In-flight commands are resent by ioredis and filtered by the delivery policy here.
+      autoResendUnfulfilledCommands: true,
+      ...(ctx.target.kind === 'direct' && ctx.target.tls ? { tls: {} } : {}),
+      ...(ctx.target.kind === 'sentinel' && ctx.target.tls ? { tls: {} } : {}),
+    });
+    this.ctx = ctx;
+    this.baseOptions = options;
+    this.sentinelWatch = watch;
+    this.conn = conn;
+    // Per instance, so duplicates do not share the closure.
+    this.options.retryStrategy = (attempt: number) => this.retryDelay(attempt);
+    // Keep the password out of inspect(client.options) and JSON.stringify(client.options).
+    for (const key of ['password'] as const) {
+      if (key in this.options) Object.defineProperty(this.options, key, { enumerable: false, writable: true, value: this.options[key] });
+    }
+    this.on('error', (e: Error) => this.onError(e));
+    this.on('ready', () => this.onReady());
+    this.on('reconnecting', (delayMs: number) => this.events.emit('reconnecting', { delayMs }));
+    this.on('end', () => this.release());
+    watch?.on('switch', this.onSwitch);
+  }
+
+  /** The node this client talks to (or last dialled), as `host:port`. */
+  get address(): string | undefined {
+    return this.conn.lastTarget ? describeTarget(this.conn.lastTarget.dialled) : undefined;
+  }
+
+  /** A view of this client whose commands use other call options; it shares the connection. */
+  withOptions(opts: CallOptions): this {
+    const sendCommand = (command: Command, stream?: unknown) => {
+      callOptions.set(command, opts);
+      return this.sendCommand(command, stream as never);
+    };
+    return new Proxy(this, {
+      get(t, prop, receiver) {
+        if (prop === 'sendCommand') return sendCommand;
+        const value = Reflect.get(t, prop, t);
+        // Command methods run with `this` = the view, so their sendCommand is the one above.
+        return typeof value === 'function' && !(prop in CoordisClient.prototype && Object.hasOwn(CoordisClient.prototype, prop))
+          ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(receiver, args)
+          : value;
+      },
+    });
+  }
+
+  /** Waits until `replicas` replicas have every write this connection made so far (WAIT). */
+  async waitForReplicas(replicas: number, timeoutMs: number): Promise<number> {
+    return Number(await this.call('WAIT', [replicas, timeoutMs]));
+  }
+
+  /** A new connection with the same target, options and guarantees (for a subscriber, say). */
+  override duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(
+    override?: Override,
+  ): CoordisClient & Redis<ReplyMappingFromOptions<'legacy', Override>> {
+    const options = { ...this.baseOptions, ...(override ?? {}) } as ClientOptionsBase;
+    return new CoordisClient(options, this.ctx) as CoordisClient & Redis<ReplyMappingFromOptions<'legacy', Override>>;
+  }
+
+  override async connect(callback?: () => void): Promise<void> {
+    if (this.released && this.ctx.target.kind === 'sentinel') {
+      throw new ConnectionUnavailableError('connect()', 0, { cause: new Error('this client was closed; create a new one with connect()') });
+    }
+    return super.connect(callback);
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.pending?.fallback) clearTimeout(this.pending.fallback);
+    this.sentinelWatch?.off('switch', this.onSwitch);
+    this.sentinelWatch?.release();
+  }
+
+  private retryDelay(attempt: number): number {
+    // A known new primary: go at once. Otherwise back off with full jitter.
+    if (this.pending && this.ctx.target.kind === 'sentinel') return 0;
+    const cap = Math.min(this.ctx.reconnectBaseMs * 2 ** (attempt - 1), this.ctx.reconnectMaxMs);
+    return Math.round(cap / 2 + Math.random() * (cap / 2));
+  }
+
+  private internals(): RedisInternals {
+    return this as unknown as RedisInternals;
+  }
+
+  /** Sentinel named a new primary: leave the old one now, whatever state the link is in. */
+  private readonly onSwitch = (sw: PrimarySwitch): void => {
+    if (this.ctx.target.kind !== 'sentinel' || this.ctx.target.role !== 'master') return;
+    if (sameTarget(this.conn.lastTarget?.announced, sw.to.announced) && this.status === 'ready') return;
+    this.beginFailover(sw.detectedBy, sw.detectedAt, sw.to.epoch);
+    this.reconnectNow();
+  };
+
+  private beginFailover(detectedBy: FailoverEvent['detectedBy'], detectedAt: number, epoch: number | undefined): void {
+    if (this.pending && this.pending.readyAt === undefined) return;
+    if (this.pending?.fallback) clearTimeout(this.pending.fallback);
+    this.pending = { from: this.address, detectedBy, detectedAt, epoch, inFlightRejected: 0, resent: 0 };
+  }
+
+  private reconnectNow(): void {
+    const internals = this.internals();
+    if (this.status === 'reconnecting' && internals.reconnectTimeout) {
+      clearTimeout(internals.reconnectTimeout);
+      internals.reconnectTimeout = null;
+      this.connect().catch(() => {});
+    } else if (this.status === 'ready' || this.status === 'connect' || this.status === 'connecting') {
+      // destroy(), not end(): the old primary may be hung and never finish a close.
+      this.conn.disconnect();
+      // The connector is told to stop; ioredis' close handler reconnects through it.
+      (this.stream as { destroy?: () => void } | undefined)?.destroy?.();
+    }
+  }
+
+  private onReady(): void {
+    const address = this.address ?? this.ctx.description;
+    this.ctx.logger.info({ node: address }, 'ready');
+    this.events.emit('ready', { address });
+    const p = this.pending;
+    if (!p || p.readyAt !== undefined) return;
+    p.readyAt = performance.now();
+    p.to = address;
+    if (p.from === address && p.detectedBy !== 'readonly') {
+      this.pending = undefined;
+      return;
+    }
+    p.fallback = setTimeout(() => this.reportFailover(undefined), 1000);
+    p.fallback.unref();
+  }
+
+  private reportFailover(firstReplyAt: number | undefined): void {
+    const p = this.pending;
+    if (!p || p.readyAt === undefined) return;
+    this.pending = undefined;
+    if (p.fallback) clearTimeout(p.fallback);
+    const event: FailoverEvent = {
+      from: p.from,
+      to: p.to ?? this.ctx.description,
+      epoch: p.epoch ?? this.conn.lastTarget?.epoch,
+      detectedBy: p.detectedBy,
+      msToSwitch: p.readyAt - p.detectedAt,
+      msToFirstWrite: firstReplyAt === undefined ? undefined : firstReplyAt - p.detectedAt,
+      inFlightRejected: p.inFlightRejected,
+      resent: p.resent,
+    };
+    this.ctx.logger.warn(event, 'failover');
+    this.events.emit('failover', event);
+  }
+
+  private onError(e: Error): void {
+    const typed = this.typedError(e);
+    this.ctx.logger.debug({ err: typed.message, code: (typed as { code?: string }).code }, 'connection error');
+    this.events.emit('error', typed);
+  }
+
+  /** Gives raw socket and handshake errors the coordis type that says what to fix. */
+  typedError(e: Error): Error {
+    if (isCoordisError(e)) return e;
+    const target = this.conn.lastTarget;
+    const dialled = target ? describeTarget(target.dialled) : this.ctx.description;
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(e.message)) return new AuthError('data', dialled, e);
+    if (
+      /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS_|ERR_SSL_)/.test(code) ||
+      /certificate|SSL routines|wrong version number/i.test(e.message)
+    ) {
+      return new TlsError(dialled, e);
+    }
+    if (
+      this.ctx.target.kind === 'sentinel' &&
+      target &&
+      /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND/.test(code || e.message)
+    ) {
+      return new MasterUnreachableError(describeTarget(target.announced), dialled, e);
+    }
+    return e;
+  }
+
+  private metaOf(command: Command): Meta {
+    let m = meta.get(command);
+    if (!m) {
+      const call = callOptions.get(command);
+      const durable = call?.durable === false ? undefined : (call?.durable ?? this.ctx.durable);
+      m = { policy: call?.delivery ?? this.ctx.delivery, durable, firstSentAt: performance.now(), written: false, attempts: 0 };
+      meta.set(command, m);
+    }
+    return m;
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    // A command rejected while it waited (deadline, policy) must never be written later.
+    if (command.isSettled) return command.promise;
+    const m = this.metaOf(command);
+    if (m.written) {
+      // ioredis is resending a command that was on a connection that died before replying.
+      if (!mayResend(m.policy, command.name, command.inTransaction)) {
+        if (this.pending) this.pending.inFlightRejected++;
+        command.reject(
+          new UnknownOutcomeError(command.name, 'the connection it was sent on closed before the reply (failover, crash or hang)'),
+        );
+        return command.promise;
+      }
+      if (this.pending) this.pending.resent++;
+      m.written = false;
+    }
+    const durable = m.durable && !stream && !command.inTransaction && mayWrite(command.name) ? m.durable : undefined;
+    if (durable) this.attachWait(command, m, durable);
+    const result = super.sendCommand(command, stream);
+    const queue = this.commandQueue;
+    const written = queue.length > 0 && queue.peekBack()?.command === command;
+    if (written) {
+      m.written = true;
+      if (m.offlineTimer) clearTimeout(m.offlineTimer);
+      m.offlineTimer = undefined;
+      this.armCommandTimer(command, m);
+      if (this.pending?.readyAt !== undefined) {
+        command.promise.then(
+          () => this.reportFailover(performance.now()),
+          () => {},
+        );
+      }
+    } else if (!command.isSettled && !m.offlineTimer) {
+      this.armOfflineTimer(command, m);
+    }
+    if (durable && m.wait) this.sendCommand(m.wait);
+    return result;
+  }
+
+  private armOfflineTimer(command: Command, m: Meta): void {
+    const left = this.ctx.offlineQueueTimeoutMs - (performance.now() - m.firstSentAt);
+    m.offlineTimer = setTimeout(
+      () => {
+        m.offlineTimer = undefined;
+        if (!command.isSettled && !m.written) {
+          command.reject(
+            new ConnectionUnavailableError(command.name.toUpperCase(), Math.round(performance.now() - m.firstSentAt), {
+              cause: this.conn.firstError,
+            }),
+          );
+        }
+      },
+      Math.max(0, left),
+    );
+    m.offlineTimer.unref();
+  }
+
+  private armCommandTimer(command: Command, m: Meta): void {
+    const limit = this.ctx.commandTimeoutMs;
+    if (limit === undefined || Command.checkFlag('BLOCKING_COMMANDS', command.name)) return;
+    if (m.commandTimer) clearTimeout(m.commandTimer);
+    m.commandTimer = setTimeout(() => {
+      if (command.isSettled) return;
+      command.reject(
+        mayResend('safe', command.name, command.inTransaction)
+          ? new ConnectionUnavailableError(command.name.toUpperCase(), limit)
+          : new UnknownOutcomeError(command.name, `no reply within ${limit} ms (commandTimeoutMs)`),
+      );
+    }, limit);
+    m.commandTimer.unref();
+    command.promise.then(
+      () => clearTimeout(m.commandTimer),
+      () => clearTimeout(m.commandTimer),
+    );
+  }
+
+  /** Sends WAIT right behind a durable write and holds the write's reply until it answers. */
+  private attachWait(command: Command, m: Meta, durable: DurableOptions): void {
+    const wait = new Command('wait', [durable.replicas, durable.timeoutMs]);
+    m.wait = wait;
+    if (meta.has(command) && (command as Command & { coordisDurable?: boolean }).coordisDurable) return;
+    (command as Command & { coordisDurable?: boolean }).coordisDurable = true;
+    const resolve = command.resolve;
+    const reject = command.reject;
+    command.resolve = (value: unknown) => {
+      const current = m.wait;
+      if (!current) return resolve(value);
+      current.promise.then(
+        (acks: unknown) => {
+          if (Number(acks) >= durable.replicas) resolve(value);
+          else reject(new DurabilityError(command.name, durable.replicas, Number(acks), durable.timeoutMs));
+        },
+        (e: Error) => reject(isCoordisError(e) ? e : new DurabilityError(command.name, durable.replicas, 0, durable.timeoutMs)),
+      );
+    };
+  }
+
+  override handleReconnection(err: Error, item: QueuedItem): void {
+    // ioredis queues its own Command objects; the type only promises the Respondable part.
+    const command = item.command as Command;
+    const m = this.metaOf(command);
+    const kind = classifyReplyError(err.message);
+    if (kind === 'oom') {
+      command.reject(new OutOfMemoryError(err));
+      return;
+    }
+    if (kind === 'other' || command.inTransaction) {
+      if (kind === 'not-primary') this.leaveNonPrimary();
+      super.handleReconnection(err, item);
+      return;
+    }
+    // The server refused it: it was not applied, so sending it again cannot double it.
+    m.written = false;
+    const waited = performance.now() - m.firstSentAt;
+    if (waited > this.ctx.retryDeadlineMs) {
+      command.reject(new RetriesExhaustedError(command.name, m.attempts + 1, Math.round(waited), err));
+      return;
+    }
+    m.attempts++;
+    if (kind === 'not-primary') {
+      this.leaveNonPrimary();
+      command.promise.then(
+        () => this.events.emit('readonlyRecovered', { command: command.name, address: this.address ?? '' }),
+        () => {},
+      );
+      this.resend(item);
+      return;
+    }
+    const delay = Math.min(25 * 2 ** (m.attempts - 1), 1000);
+    setTimeout(() => this.resend(item), delay).unref();
+  }
+
+  private resend(item: QueuedItem): void {
+    const command = item.command as Command;
+    if (command.isSettled) return;
+    const select = this.internals().condition?.select;
+    if (select !== undefined && select !== item.select && command.name !== 'select') this.select(item.select);
+    this.sendCommand(command);
+  }
+
+  /** READONLY or MASTERDOWN: this node is not (or no longer) the primary; find the one that is. */
+  private leaveNonPrimary(): void {
+    if (this.ctx.target.kind === 'sentinel' && this.ctx.target.role === 'replica') return;
+    if (this.status !== 'ready') return;
+    this.beginFailover('readonly', performance.now(), undefined);
+    this.ctx.logger.warn({ node: this.address }, 'READONLY: the node is no longer the primary; reconnecting');
+    this.reconnectNow();
+  }
+
+  [inspect.custom](): string {
+    return `CoordisClient { target: ${this.ctx.description}, status: ${this.status}, node: ${this.address ?? 'none'} }`;
+  }
+}

@@ -1,0 +1,221 @@
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { generateCertificates, startSentinel, startStandalone } from '@coordis/testkit';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  ConnectionUnavailableError,
+  connect,
+  connectionFromEnv,
+  MasterNameUnknownError,
+  MasterUnreachableError,
+  OutOfMemoryError,
+  SentinelsUnreachableError,
+  TlsError,
+} from '../src/index.js';
+
+const SECRET = 'Pa55-word!';
+const SENTINEL_SECRET = 'S3ntinel-pw';
+
+function captureLogs(): { logger: ReturnType<typeof pino>; text: () => string } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'trace' }, sink), text: () => text };
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('connect() to a standalone server', () => {
+  it('connects with an ACL user and password, and no secret appears in inspect, JSON or logs', async () => {
+    await using s = await startStandalone({ password: SECRET, users: [{ name: 'app', password: SECRET }], urlUser: 'app' });
+    const logs = captureLogs();
+    const client = await connect(s.url, { logger: logs.logger });
+    try {
+      expect(await client.call('ACL', ['WHOAMI'])).toBe('app');
+      expect(await client.set('k', 'v')).toBe('OK');
+      expect(inspect(client, { depth: 5 })).not.toContain(SECRET);
+      expect(inspect(client.options, { depth: 5 })).not.toContain(SECRET);
+      expect(JSON.stringify(client.options)).not.toContain(SECRET);
+      const dup = client.duplicate();
+      await dup.ping();
+      expect(await dup.call('ACL', ['WHOAMI'])).toBe('app');
+      dup.disconnect();
+    } finally {
+      await client.quit();
+    }
+    expect(logs.text()).toContain('ready');
+    expect(logs.text()).not.toContain(SECRET);
+  });
+
+  it('rejects a wrong password at once with AuthError naming the data node, without the password', async () => {
+    await using s = await startStandalone({ password: SECRET });
+    const e = await rejection(connect(s.url.replace(SECRET, 'wrong-one')));
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as AuthError).target).toBe('data');
+    expect(e.message).toContain(`127.0.0.1:${s.node.port}`);
+    expect(e.message).not.toContain('wrong-one');
+  });
+
+  it('rejects with ConnectionUnavailableError when nothing listens, after the deadline', async () => {
+    const s = await startStandalone();
+    const url = s.url;
+    await s.stop();
+    const e = await rejection(connect(url, { initialConnectTimeoutMs: 300 }));
+    expect(e).toBeInstanceOf(Error);
+    expect(String((e as { code?: string }).code ?? e.message)).toMatch(/ECONNREFUSED|COORDIS_UNAVAILABLE/);
+  });
+
+  it('turns OOM into OutOfMemoryError that explains noeviction, and does not retry it', async () => {
+    await using s = await startStandalone({ config: { maxmemory: '2mb', 'maxmemory-policy': 'noeviction' } });
+    const client = await connect(s.url);
+    try {
+      const big = 'x'.repeat(512 * 1024);
+      let error: unknown;
+      for (let i = 0; i < 20 && !error; i++) {
+        try {
+          await client.set(`big:${i}`, big);
+        } catch (e) {
+          error = e;
+        }
+      }
+      expect(error).toBeInstanceOf(OutOfMemoryError);
+      expect((error as Error).message).toMatch(/noeviction/);
+    } finally {
+      await client.quit();
+    }
+  });
+});
+
+describe('connect() over TLS', () => {
+  it('connects to rediss:// with the testkit CA and fails with TlsError naming the node for another CA', async () => {
+    await using s = await startStandalone({ tls: true });
+    const ca = s.tls?.ca ?? '';
+    const client = await connect(s.url, { tls: { ca } });
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+    const other = await generateCertificates();
+    const e = await rejection(connect(s.url, { tls: { ca: other.ca } }));
+    expect(e).toBeInstanceOf(TlsError);
+    expect(e.message).toContain(`127.0.0.1:${s.node.port}`);
+  });
+
+  it('reads the CA from tlsCaFile in the URL', async () => {
+    await using s = await startStandalone({ tls: true });
+    const client = await connect(`${s.url}?tlsCaFile=${encodeURIComponent(s.tls?.files.ca ?? '')}`);
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+});
+
+describe('connect() through Sentinel', () => {
+  it('finds the primary with separate sentinel credentials and verifies its role', async () => {
+    await using t = await startSentinel({ password: SECRET, sentinelPassword: SENTINEL_SECRET, replicas: 1 });
+    const logs = captureLogs();
+    const client = await connect(t.url, { logger: logs.logger });
+    try {
+      const primary = await t.primary();
+      expect(client.address).toBe(`127.0.0.1:${primary.port}`);
+      expect(await client.set('k', '1')).toBe('OK');
+      expect(inspect(client, { depth: 6 })).not.toMatch(new RegExp(`${SECRET}|${SENTINEL_SECRET}`));
+    } finally {
+      await client.quit();
+    }
+    expect(logs.text()).not.toMatch(new RegExp(`${SECRET}|${SENTINEL_SECRET}`));
+  });
+
+  it('reads the same topology from Convoy-style environment variables', async () => {
+    await using t = await startSentinel({ replicas: 1, sentinels: 2, quorum: 1 });
+    const env = {
+      APP_REDIS_SCHEME: 'redis-sentinel',
+      APP_REDIS_HOST: t.sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+      APP_REDIS_SENTINEL_MASTER_NAME: t.masterName,
+    };
+    const client = await connect(connectionFromEnv('APP_REDIS', env));
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
+  it('rejects a wrong master name with MasterNameUnknownError', async () => {
+    await using t = await startSentinel({ replicas: 0, sentinels: 1 });
+    const e = await rejection(connect(t.url.replace('name=coordis', 'name=nope')));
+    expect(e).toBeInstanceOf(MasterNameUnknownError);
+    expect(e.message).toContain('"nope"');
+  });
+
+  it('rejects a wrong sentinel password with AuthError on the sentinel side', async () => {
+    await using t = await startSentinel({ replicas: 0, sentinels: 1, sentinelPassword: SENTINEL_SECRET });
+    const e = await rejection(connect(t.url.replace(SENTINEL_SECRET, 'bad-sentinel-pw')));
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as AuthError).target).toBe('sentinel');
+    expect(e.message).not.toContain('bad-sentinel-pw');
+  });
+
+  it('rejects with SentinelsUnreachableError listing each sentinel when none answers', async () => {
+    const t = await startSentinel({ replicas: 0, sentinels: 2, quorum: 1 });
+    const url = t.url;
+    await t.stop();
+    const e = await rejection(connect(url, { initialConnectTimeoutMs: 500 }));
+    expect(e).toBeInstanceOf(SentinelsUnreachableError);
+    expect(Object.keys((e as SentinelsUnreachableError).causes)).toHaveLength(2);
+  });
+
+  it('reports an unreachable announced address as MasterUnreachableError with the address before and after natMap', async () => {
+    await using t = await startSentinel({ replicas: 0, sentinels: 1 });
+    const primary = t.nodes[0];
+    if (!primary) throw new Error('no primary');
+    const e = await rejection(
+      connect(t.url, { natMap: { [`127.0.0.1:${primary.port}`]: { host: '127.0.0.1', port: 1 } }, initialConnectTimeoutMs: 500 }),
+    );
+    expect(e).toBeInstanceOf(MasterUnreachableError);
+    expect(e.message).toContain(`127.0.0.1:${primary.port}`);
+    expect(e.message).toContain('127.0.0.1:1');
+  });
+
+  it('dials announced addresses through natMap', async () => {
+    // Nodes bind 127.0.0.1 and 127.0.0.2 and sentinels announce 127.0.0.2; the map sends
+    // the client to 127.0.0.1, which CLIENT LIST shows as the local address it reached.
+    await using t = await startSentinel({ announceHost: '127.0.0.2', replicas: 1, sentinels: 1 });
+    const client = await connect(t.url, { natMap: t.natMap });
+    try {
+      const primary = await t.primary();
+      expect(client.address).toBe(`127.0.0.1:${primary.port}`);
+      const info = String(await client.call('CLIENT', ['INFO']));
+      expect(info).toContain(`laddr=127.0.0.1:${primary.port}`);
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('connects over TLS to both sentinels and data nodes', async () => {
+    await using t = await startSentinel({ tls: true, replicas: 1, sentinels: 1 });
+    const ca = t.tls?.ca ?? '';
+    const client = await connect(t.url, { tls: { ca }, sentinelTls: { ca } });
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
+  it('gives up with ConnectionUnavailableError the commands that cannot reach a primary in time', async () => {
+    await using t = await startSentinel({ replicas: 0, sentinels: 1 });
+    const client = await connect(t.url, { offlineQueueTimeoutMs: 300 });
+    try {
+      await t.nodes[0]?.kill();
+      const e = await rejection(client.set('k', 'v'));
+      expect(e).toBeInstanceOf(ConnectionUnavailableError);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
