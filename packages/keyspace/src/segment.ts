@@ -52,7 +52,8 @@ export type KeyMaterial = string | Uint8Array | { readonly ip: string };
 
 const SEGMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const HEX = /^(?:[0-9a-f]{2})+$/;
+// Empty text is the empty value: the escaping layer writes it as a lone `%`.
+const HEX = /^(?:[0-9a-f]{2})*$/;
 const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
@@ -313,6 +314,7 @@ export const seg = {
       fromBytes: (bytes) => octetsToIp(bytes),
       toText: (value) => value.replaceAll(':', '-'),
       fromText: (text) => {
+        if (text.includes(':')) return undefined;
         const address = text.replaceAll('-', ':');
         if (address.includes(':') === text.includes('.')) return undefined;
         const octets = ipToOctets(address);
