@@ -62,6 +62,14 @@ export async function clearNamespace(client: KeyspaceClient, ns: AnyNamespace, o
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new KeyspaceArgumentError(ns.name, 'batchSize', 'the batch size is a whole number of keys, at least 1', 'pass e.g. 1000');
   }
+  if (client.options.keyPrefix) {
+    throw new KeyspaceArgumentError(
+      ns.name,
+      'client',
+      'the client has an ioredis keyPrefix, which ioredis adds to keys but not to SCAN patterns, so clear() would find none of the keys',
+      'clear through a client without keyPrefix (the keyspace app already sets applications apart)',
+    );
+  }
   let deleted = 0;
   let skipped = 0;
   try {

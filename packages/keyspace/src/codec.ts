@@ -8,7 +8,9 @@ import { isWellFormed } from './segment.js';
 export interface Codec<T> {
   /** Named in errors. */
   readonly name: string;
+  /** The stored form; throw (a CodecError, ideally) for values the codec has no form for. */
   encode(value: T): string | Buffer;
+  /** The value back from the stored bytes; throw for bytes this codec never writes. */
   decode(stored: Buffer): T;
 }
 

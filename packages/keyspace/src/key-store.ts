@@ -10,7 +10,9 @@ import { checkTtlMs, type KeyTtl, ttlFromPttl } from './ttl.js';
  * clear. A store is a namespace bound to a client; it holds no state and costs nothing to make.
  */
 export class KeyStore<S extends readonly AnySegment[], M extends KeyMode> {
+  /** The namespace whose keys the store reads and writes. */
   readonly namespace: Namespace<string, S, M>;
+  /** The client commands go to. */
   readonly client: KeyspaceClient;
 
   constructor(namespace: Namespace<string, S, M>, client: KeyspaceClient) {

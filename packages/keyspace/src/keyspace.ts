@@ -51,6 +51,7 @@ const TEXT_PREFIX = /^(0|[1-9][0-9]{0,2})(?::|$)/;
  * Stalwart's table is registered from the start. Create one with {@link createKeyspace}.
  */
 export class Keyspace<M extends KeyMode> {
+  /** Binary (Stalwart's layout) or text keys, for every namespace of the keyspace. */
   readonly mode: M;
   /** The application prefix of text keys; `undefined` in binary mode. */
   readonly app: string | undefined;

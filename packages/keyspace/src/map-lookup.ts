@@ -13,6 +13,7 @@ import { decodeWith, encodeWith } from './value-store.js';
  * encoded by the namespace's codec.
  */
 export class MapLookup<S extends readonly AnySegment[], V, M extends KeyMode> extends KeyStore<S, M> {
+  /** How field values are stored. */
   readonly codec: Codec<V>;
 
   constructor(namespace: Namespace<string, S, M>, codec: Codec<V>, client: KeyspaceClient) {

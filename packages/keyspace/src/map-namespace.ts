@@ -14,6 +14,7 @@ export interface MapNamespaceDefinition<N extends string, S extends readonly Any
 
 /** A namespace whose keys are Redis hashes: key-value lookups (MemoryLookupKeyValue). */
 export class MapNamespace<N extends string, S extends readonly AnySegment[], V, M extends KeyMode> extends Namespace<N, S, M> {
+  /** How field values are stored. */
   readonly value: Codec<V>;
 
   constructor(def: MapNamespaceDefinition<N, S, V>, placement: NamespacePlacement<M>) {

@@ -92,12 +92,18 @@ export function checkDefinition(mode: KeyMode, def: NamespaceOptions<string, rea
  * kinds (values, sets, maps) add the operations. Create namespaces with a keyspace's `define`.
  */
 export class Namespace<N extends string, S extends readonly AnySegment[], M extends KeyMode> {
+  /** Unique in its keyspace. */
   readonly name: N;
+  /** 0–255, unique in its keyspace. */
   readonly prefix: number;
+  /** The typed parts of a key, in order. */
   readonly segments: S;
+  /** The leading segments inside the key's hash tag; empty when keys have none. */
   readonly hashTag: readonly S[number]['name'][];
   readonly description: string;
+  /** Values, sets or maps. */
   readonly kind: NamespaceKind;
+  /** Binary (Stalwart's layout) or text keys. */
   readonly mode: M;
   /** Everything that decides the keys; equal layouts make equal keys. */
   readonly layout: KeyLayout;

@@ -13,6 +13,7 @@ export type Refuse = (problem: string, fix: string) => never;
  * namespaces call them, and they are public so tests and tools can too.
  */
 export interface Segment<N extends string, In, Out> {
+  /** The property callers pass the value under. */
   readonly name: N;
   readonly kind: SegmentKind;
   /** Bytes the segment takes in a binary key; `undefined` when its length varies. */

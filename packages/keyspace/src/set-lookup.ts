@@ -12,6 +12,7 @@ import { decodeWith, encodeWith } from './value-store.js';
  * namespace's member codec. Members match by their encoded bytes.
  */
 export class SetLookup<S extends readonly AnySegment[], V, M extends KeyMode> extends KeyStore<S, M> {
+  /** How members are stored. */
   readonly codec: Codec<V>;
 
   constructor(namespace: Namespace<string, S, M>, codec: Codec<V>, client: KeyspaceClient) {

@@ -14,6 +14,7 @@ export interface SetNamespaceDefinition<N extends string, S extends readonly Any
 
 /** A namespace whose keys are Redis sets: membership lookups (MemoryLookupKey). */
 export class SetNamespace<N extends string, S extends readonly AnySegment[], V, M extends KeyMode> extends Namespace<N, S, M> {
+  /** How members are stored. */
   readonly member: Codec<V>;
 
   constructor(def: SetNamespaceDefinition<N, S, V>, placement: NamespacePlacement<M>) {

@@ -22,7 +22,9 @@ export interface ValueNamespaceDefinition<N extends string, S extends readonly A
 
 /** A namespace of plain values (strings in Redis): get, set, take, increment, expire. */
 export class ValueNamespace<N extends string, S extends readonly AnySegment[], V, M extends KeyMode> extends Namespace<N, S, M> {
+  /** How values are stored. */
   readonly value: Codec<V>;
+  /** The TTL of writes that pass none; `undefined`: keys live until deleted. */
   readonly defaultTtlMs: number | undefined;
   readonly #definition: ValueNamespaceDefinition<N, S, V>;
   readonly #placement: NamespacePlacement<M>;

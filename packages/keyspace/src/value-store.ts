@@ -65,7 +65,9 @@ function asCodecError(namespace: string, codec: Codec<unknown>, direction: 'enco
  * operations every namespace has. Values go through the namespace's codec both ways.
  */
 export class ValueStore<S extends readonly AnySegment[], V, M extends KeyMode> extends KeyStore<S, M> {
+  /** How values are stored. */
   readonly codec: Codec<V>;
+  /** The TTL writes use unless the call passes one; `undefined`: none. */
   readonly defaultTtlMs: number | undefined;
 
   constructor(namespace: Namespace<string, S, M>, codec: Codec<V>, defaultTtlMs: number | undefined, client: KeyspaceClient) {

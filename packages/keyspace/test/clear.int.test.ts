@@ -124,6 +124,16 @@ describe('clearing a namespace', () => {
     expect(await ns.on(redis).exists({})).toBe(false);
   });
 
+  it('refuses a client with an ioredis keyPrefix, whose keys SCAN would never match', async () => {
+    const prefixed = new Redis(s.url, { keyPrefix: 'tenant:' });
+    try {
+      const ns = createKeyspace().define({ name: 'X', prefix: 40, segments: [seg.u32('n')], value: codecs.string });
+      await expect(ns.on(prefixed).clear()).rejects.toSatisfy(isKeyspaceArgumentError);
+    } finally {
+      await prefixed.quit();
+    }
+  });
+
   it('refuses a batch size that is not a whole number of keys', async () => {
     const ns = createKeyspace().define({ name: 'X', prefix: 40, segments: [seg.u32('n')], value: codecs.string });
     await expect(ns.on(redis).clear({ batchSize: 0 })).rejects.toSatisfy(isKeyspaceArgumentError);
