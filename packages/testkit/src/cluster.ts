@@ -8,6 +8,7 @@ import { dataNodeLines, nodeDir, type ResolvedServerOptions, resolveServerOption
 import { allocatePort, releasePort } from './ports.js';
 import { disownDir } from './reaper.js';
 import { PortInUseError, RedisNode } from './redis-node.js';
+import { replicasStreaming } from './replication.js';
 import type { Address } from './sentinel-watch.js';
 import type { TlsMaterial } from './tls.js';
 import { clusterUrl } from './url.js';
@@ -256,6 +257,10 @@ class ClusterTopologyImpl implements ClusterTopology {
         const count = view.filter((l) => l.masterId === m.id && !l.failing).length;
         if (count < replicasPerMaster) return { done: false, observed: `${node.name} has ${count} replicas, wants ${replicasPerMaster}` };
       }
+      const replicas = view.filter((l) => l.masterId === m.id && !l.failing && this.#node(l)?.state === 'running').length;
+      const streaming = await replicasStreaming(node, replicas);
+      if (streaming < replicas)
+        return { done: false, observed: `${node.name}: ${streaming} of ${replicas} replicas acknowledge the replication stream` };
     }
     return { done: true, value: undefined };
   }

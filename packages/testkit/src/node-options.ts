@@ -105,8 +105,10 @@ export function dataNodeLines(o: ResolvedServerOptions, extra: readonly ConfigLi
     // No persistence unless asked for: tests start empty and stop fast.
     ['save', '""'],
     ['appendonly', 'no'],
-    // Replicas sync at once instead of after the default 5 s diskless delay.
-    ['repl-diskless-sync', 'yes'],
+    // Disk-based sync: with test-sized datasets the RDB is written in milliseconds, and the
+    // replica streams at once. Diskless sync holds the stream back until the replica's first
+    // REPLCONF ACK (up to 1 s), during which a failover would lose every write.
+    ['repl-diskless-sync', 'no'],
     ['repl-diskless-sync-delay', '0'],
     // DEBUG SLEEP / POPULATE / RELOAD are how tests make a slow or LOADING server.
     ['enable-debug-command', 'local'],

@@ -16,6 +16,7 @@ import {
 import { allocatePort, releasePort } from './ports.js';
 import { disownDir } from './reaper.js';
 import { type NodeAuth, PortInUseError, RedisNode } from './redis-node.js';
+import { replicasStreaming } from './replication.js';
 import { type Address, SentinelWatch, type SwitchMaster } from './sentinel-watch.js';
 import { type ConfigLine, configLines, quoteArg, type ServerConfig } from './server-config.js';
 import type { TlsMaterial } from './tls.js';
@@ -349,6 +350,9 @@ class SentinelTopologyImpl implements SentinelTopology {
         return { done: false, observed: `${r.name}: role ${info.role}, master port ${info.master_port}, link ${info.master_link_status}` };
       }
     }
+    const streaming = await replicasStreaming(primary, replicas.length);
+    if (streaming < replicas.length)
+      return { done: false, observed: `${streaming} of ${replicas.length} replicas acknowledge the replication stream` };
     const sentinels = this.sentinels.filter((s) => s.state === 'running');
     for (const s of sentinels) {
       const master = pairsToRecord(await s.call('SENTINEL', 'MASTER', this.masterName));

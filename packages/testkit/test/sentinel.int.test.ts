@@ -26,6 +26,13 @@ describe('startSentinel', () => {
     }
   });
 
+  it('comes up with every replica already streaming: the first write reaches all of them at once', async () => {
+    const primary = await t.primary();
+    await primary.call('SET', 'first-write', '1');
+    expect(await primary.call('WAIT', 2, 50)).toBe(2);
+    for (const r of t.nodes.slice(1)) expect(await r.call('GET', 'first-write')).toBe('1');
+  });
+
   it('comes up with every sentinel knowing the others and the replicas, and passing CKQUORUM', async () => {
     for (const s of t.sentinels) {
       expect(String(await s.call('SENTINEL', 'CKQUORUM', t.masterName))).toMatch(/^OK/);
