@@ -105,7 +105,7 @@ export function createClient(target: string | ConnectionSpec, options: ClientOpt
               natMap: options.natMap,
               commandTimeoutMs: positive('sentinelCommandTimeoutMs', options.sentinelCommandTimeoutMs, DEFAULTS.sentinelCommandTimeoutMs),
               connectTimeoutMs,
-              subscriptions: positive('sentinelSubscriptions', options.sentinelSubscriptions, DEFAULTS.sentinelSubscriptions),
+              subscriptions: positive('sentinelSubscriptions', options.sentinelSubscriptions, DEFAULTS.sentinelSubscriptions, true),
               pollMs: positive('sentinelPollMs', options.sentinelPollMs, DEFAULTS.sentinelPollMs, true),
               logger,
             },

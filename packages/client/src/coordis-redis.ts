@@ -280,12 +280,13 @@ export class CoordisClient extends Redis {
       clearTimeout(internals.reconnectTimeout);
       internals.reconnectTimeout = null;
       this.connect().catch(() => {});
-    } else if (this.status === 'ready' || this.status === 'connect' || this.status === 'connecting') {
-      // destroy(), not end(): the old primary may be hung and never finish a close.
-      this.conn.disconnect();
-      // The connector is told to stop; ioredis' close handler reconnects through it.
+    } else if (this.status === 'ready' || this.status === 'connect') {
+      // destroy(), not end(): the old primary may be hung and never finish a close. ioredis'
+      // close handler then reconnects through the connector, which asks the sentinels anew.
+      // (Never connector.disconnect() here: during a connect that would end the client.)
       (this.stream as { destroy?: () => void } | undefined)?.destroy?.();
     }
+    // 'connecting': the connector is asking the sentinels right now and gets the new answer.
   }
 
   private onReady(): void {

@@ -33,6 +33,11 @@ export interface PrimaryView {
   readonly address: HostPort;
   /** Sentinel's config-epoch for the master: it grows with every failover. */
   readonly epoch: number;
+  /**
+   * The answering sentinel is the leader of a failover that is still under way: it already
+   * carries the new epoch but still names the old address until the failover ends.
+   */
+  readonly inFailover?: boolean;
 }
 
 /** The primary moved. */
@@ -150,7 +155,7 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
   }
 
   #start(): void {
-    for (const s of this.#known.slice(0, Math.max(1, this.#o.subscriptions))) this.#subscribe(s);
+    for (const s of this.#known.slice(0, this.#o.subscriptions)) this.#subscribe(s);
     if (this.#o.pollMs > 0) {
       this.#poll = setInterval(() => {
         this.query('poll').catch(() => {});
@@ -221,7 +226,11 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     try {
       const reply = flat(await this.#command(s).call('SENTINEL', ['MASTER', this.#o.masterName]));
       const announced = { host: reply.ip ?? '', port: Number(reply.port) };
-      return { sentinel, view: { announced, address: mapAddress(this.#o.natMap, announced), epoch: Number(reply['config-epoch'] ?? 0) } };
+      const inFailover = /failover_in_progress|promoted/.test(reply.flags ?? '');
+      return {
+        sentinel,
+        view: { announced, address: mapAddress(this.#o.natMap, announced), epoch: Number(reply['config-epoch'] ?? 0), inFailover },
+      };
     } catch (e) {
       const error = e as Error;
       if (/No such master/i.test(error.message)) return { sentinel, unknownMaster: true };
@@ -255,8 +264,7 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     });
     const views = answers.flatMap((a) => (a.view ? [a.view] : []));
     if (views.length === 0) throw this.#failure(answers);
-    let best = views[0] as PrimaryView;
-    for (const v of views) if (v.epoch > best.epoch) best = v;
+    const best = pickPrimary(views);
     this.#accept(best, reason, detectedAt);
     if (!this.#discovered) {
       this.#discovered = true;
@@ -269,6 +277,8 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     const prev = this.#current;
     // An older epoch is a stale view (a sentinel back from downtime): never move back to it.
     if (prev && view.epoch < prev.epoch) return;
+    // A failover leader's mid-failover answer never overrides a settled view of the same epoch.
+    if (prev && view.epoch === prev.epoch && view.inFailover && !prev.inFailover) return;
     this.#current = view;
     if (prev && !same(prev.announced, view.announced)) {
       this.#o.logger.warn(
@@ -323,6 +333,26 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     }
     return [];
   }
+}
+
+/**
+ * The primary the sentinels' answers point to: the highest config-epoch; within it, the
+ * answers of sentinels not in the middle of leading a failover; among those, the address most
+ * of them name. Exported for unit tests.
+ */
+export function pickPrimary(views: readonly PrimaryView[]): PrimaryView {
+  const top = Math.max(...views.map((v) => v.epoch));
+  const atTop = views.filter((v) => v.epoch === top);
+  const settled = atTop.filter((v) => !v.inFailover);
+  const pool = settled.length > 0 ? settled : atTop;
+  const votes = new Map<string, { view: PrimaryView; n: number }>();
+  for (const v of pool) {
+    const key = formatAddress(v.announced);
+    const entry = votes.get(key) ?? { view: v, n: 0 };
+    entry.n++;
+    votes.set(key, entry);
+  }
+  return [...votes.values()].sort((a, b) => b.n - a.n)[0]?.view as PrimaryView;
 }
 
 function tlsFingerprint(t: ResolvedTls): string {
