@@ -37,6 +37,12 @@ export interface CallOptions {
   readonly delivery?: DeliveryPolicy;
   /** `false` turns the client's durable writes off for this call. */
   readonly durable?: DurableOptions | false;
+  /**
+   * How long the command may wait for a connection before it rejects, unsent, with
+   * ConnectionUnavailableError; it is then never sent later. For commands whose meaning
+   * expires (a rate-limit check counts into the current window). @default offlineQueueTimeoutMs
+   */
+  readonly offlineTimeoutMs?: number;
 }
 
 /** Where a client connects; built by `connect()`. */
@@ -96,6 +102,7 @@ export type ClientOptionsBase = PassThroughOptions & { password?: string; userna
 
 interface Meta {
   policy: DeliveryPolicy;
+  offlineTimeoutMs: number;
   durable: DurableOptions | undefined;
   firstSentAt: number;
   /** Set while the command sits on a connection; cleared when the server refused it unapplied. */
@@ -358,7 +365,14 @@ export class CoordisClient extends Redis {
     if (!m) {
       const call = callOptions.get(command);
       const durable = call?.durable === false ? undefined : (call?.durable ?? this.ctx.durable);
-      m = { policy: call?.delivery ?? this.ctx.delivery, durable, firstSentAt: performance.now(), written: false, attempts: 0 };
+      m = {
+        policy: call?.delivery ?? this.ctx.delivery,
+        offlineTimeoutMs: call?.offlineTimeoutMs ?? this.ctx.offlineQueueTimeoutMs,
+        durable,
+        firstSentAt: performance.now(),
+        written: false,
+        attempts: 0,
+      };
       meta.set(command, m);
     }
     return m;
@@ -404,7 +418,7 @@ export class CoordisClient extends Redis {
   }
 
   private armOfflineTimer(command: Command, m: Meta): void {
-    const left = this.ctx.offlineQueueTimeoutMs - (performance.now() - m.firstSentAt);
+    const left = m.offlineTimeoutMs - (performance.now() - m.firstSentAt);
     m.offlineTimer = setTimeout(
       () => {
         m.offlineTimer = undefined;

@@ -8,6 +8,7 @@ import {
   ConnectionUnavailableError,
   connect,
   connectionFromEnv,
+  DurabilityError,
   MasterNameUnknownError,
   MasterUnreachableError,
   OutOfMemoryError,
@@ -216,6 +217,36 @@ describe('connect() through Sentinel', () => {
       expect(e).toBeInstanceOf(ConnectionUnavailableError);
     } finally {
       client.disconnect();
+    }
+  });
+});
+
+describe('per-call options', () => {
+  it('rejects a command unsent after its own offline deadline, and never sends it later', async () => {
+    await using s = await startStandalone();
+    const client = await connect(s.url, { offlineQueueTimeoutMs: 60_000 });
+    try {
+      await s.node.kill();
+      const e = await rejection(client.withOptions({ offlineTimeoutMs: 200 }).incr('counter'));
+      expect(e).toBeInstanceOf(ConnectionUnavailableError);
+      await s.node.start();
+      await client.ping();
+      expect(await client.get('counter')).toBeNull();
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('confirms a durable write per call, and fails it with DurabilityError when no replica can have it', async () => {
+    await using s = await startStandalone();
+    const client = await connect(s.url);
+    try {
+      const e = await rejection(client.withOptions({ durable: { replicas: 1, timeoutMs: 100 } }).set('k', 'v'));
+      expect(e).toBeInstanceOf(DurabilityError);
+      expect(e.message).toMatch(/0 of 1/);
+      expect(await client.get('k')).toBe('v');
+    } finally {
+      await client.quit();
     }
   });
 });
