@@ -105,8 +105,6 @@ interface Meta {
   offlineTimeoutMs: number;
   durable: DurableOptions | undefined;
   firstSentAt: number;
-  /** Set while the command sits on a connection; cleared when the server refused it unapplied. */
-  written: boolean;
   attempts: number;
   offlineTimer?: NodeJS.Timeout | undefined;
   commandTimer?: NodeJS.Timeout | undefined;
@@ -168,6 +166,8 @@ export class CoordisClient extends Redis {
   private readonly conn: DirectConnector | SentinelConnector;
   private pending: PendingFailover | undefined;
   private released = false;
+  /** Commands that were on a connection when it closed; ioredis resends them on the next. */
+  private readonly orphans = new WeakSet<object>();
 
   constructor(options: ClientOptionsBase, ctx: ClientContext) {
     const watch = ctx.target.kind === 'sentinel' ? Watch.acquire(ctx.target.watch) : undefined;
@@ -202,6 +202,12 @@ export class CoordisClient extends Redis {
     this.on('ready', () => this.onReady());
     this.on('reconnecting', (delayMs: number) => this.events.emit('reconnecting', { delayMs }));
     this.on('end', () => this.release());
+    // ioredis moves the unanswered commands of a closed connection aside to resend them once
+    // the next one is ready; note which they are, so the delivery policy can judge each.
+    this.on('close', () => {
+      const prev = (this as unknown as { prevCommandQueue?: { toArray(): { command: object }[] } | null }).prevCommandQueue;
+      if (prev) for (const item of prev.toArray()) this.orphans.add(item.command);
+    });
     watch?.on('switch', this.onSwitch);
   }
 
@@ -370,7 +376,6 @@ export class CoordisClient extends Redis {
         offlineTimeoutMs: call?.offlineTimeoutMs ?? this.ctx.offlineQueueTimeoutMs,
         durable,
         firstSentAt: performance.now(),
-        written: false,
         attempts: 0,
       };
       meta.set(command, m);
@@ -381,10 +386,12 @@ export class CoordisClient extends Redis {
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     // A command rejected while it waited (deadline, policy) must never be written later.
     if (command.isSettled) return command.promise;
-    const m = this.metaOf(command);
-    if (m.written) {
+    let m = meta.get(command);
+    if (this.orphans.has(command)) {
       // ioredis is resending a command that was on a connection that died before replying.
-      if (!mayResend(m.policy, command.name, command.inTransaction)) {
+      this.orphans.delete(command);
+      const policy = callOptions.get(command)?.delivery ?? this.ctx.delivery;
+      if (!mayResend(policy, command.name, command.inTransaction)) {
         if (this.pending) this.pending.inFlightRejected++;
         command.reject(
           new UnknownOutcomeError(command.name, 'the connection it was sent on closed before the reply (failover, crash or hang)'),
@@ -392,28 +399,33 @@ export class CoordisClient extends Redis {
         return command.promise;
       }
       if (this.pending) this.pending.resent++;
-      m.written = false;
     }
-    const durable = m.durable && !stream && !command.inTransaction && mayWrite(command.name) ? m.durable : undefined;
-    if (durable) this.attachWait(command, m, durable);
+    // The hot path allocates nothing: per-command state exists only for durable writes,
+    // command deadlines and commands that have to wait for a connection.
+    let durable: DurableOptions | undefined;
+    if ((this.ctx.durable || callOptions.has(command)) && !stream && !command.inTransaction && mayWrite(command.name)) {
+      m ??= this.metaOf(command);
+      durable = m.durable;
+      if (durable) this.attachWait(command, m, durable);
+    }
     const result = super.sendCommand(command, stream);
-    const queue = this.commandQueue;
-    const written = queue.length > 0 && queue.peekBack()?.command === command;
-    if (written) {
-      m.written = true;
-      if (m.offlineTimer) clearTimeout(m.offlineTimer);
-      m.offlineTimer = undefined;
-      this.armCommandTimer(command, m);
+    if (this.commandQueue.peekBack()?.command === command) {
+      if (m?.offlineTimer) {
+        clearTimeout(m.offlineTimer);
+        m.offlineTimer = undefined;
+      }
+      if (this.ctx.commandTimeoutMs !== undefined) this.armCommandTimer(command, (m ??= this.metaOf(command)));
       if (this.pending?.readyAt !== undefined) {
         command.promise.then(
           () => this.reportFailover(performance.now()),
           () => {},
         );
       }
-    } else if (!command.isSettled && !m.offlineTimer) {
-      this.armOfflineTimer(command, m);
+    } else if (!command.isSettled) {
+      m ??= this.metaOf(command);
+      if (!m.offlineTimer) this.armOfflineTimer(command, m);
     }
-    if (durable && m.wait) this.sendCommand(m.wait);
+    if (durable && m?.wait) this.sendCommand(m.wait);
     return result;
   }
 
@@ -422,7 +434,7 @@ export class CoordisClient extends Redis {
     m.offlineTimer = setTimeout(
       () => {
         m.offlineTimer = undefined;
-        if (!command.isSettled && !m.written) {
+        if (!command.isSettled) {
           command.reject(
             new ConnectionUnavailableError(command.name.toUpperCase(), Math.round(performance.now() - m.firstSentAt), {
               cause: this.conn.firstError,
@@ -490,7 +502,6 @@ export class CoordisClient extends Redis {
       return;
     }
     // The server refused it: it was not applied, so sending it again cannot double it.
-    m.written = false;
     const waited = performance.now() - m.firstSentAt;
     if (waited > this.ctx.retryDeadlineMs) {
       command.reject(new RetriesExhaustedError(command.name, m.attempts + 1, Math.round(waited), err));

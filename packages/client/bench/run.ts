@@ -1,0 +1,228 @@
+// Benchmarks of @coordis/client against plain ioredis, on one testkit Sentinel topology per
+// fault, all clients writing at once so they live through the very same failover:
+//   1. SIGKILL of the primary, and 2. SIGSTOP of the primary for 8 s (a hung host):
+//      time from the first +switch-master to each client's first acknowledged write after
+//      it, acknowledged writes lost, writes applied twice;
+//   3. per-command throughput against plain ioredis on one standalone server.
+// Writes bench/results/client.json (schema: bench/README.md). BENCH_RUNS overrides run counts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { findRedisServer, nowMs, type SentinelTopology, startSentinel, startStandalone } from '@coordis/testkit';
+import { Redis } from 'ioredis';
+import { connect } from '../src/index.js';
+
+type Writer = { rpush(key: string, value: string): Promise<unknown>; disconnect(): void };
+
+interface Load {
+  readonly name: string;
+  readonly key: string;
+  readonly acked: Map<string, number>;
+  stop(): Promise<void>;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number);
+}
+
+function run(name: string, client: Writer, writers: number): Load {
+  const key = `bench:${name}`;
+  const acked = new Map<string, number>();
+  let running = true;
+  const loops = Array.from({ length: writers }, async (_, w) => {
+    for (let i = 0; running; i++) {
+      const id = `${w}:${i}`;
+      try {
+        await client.rpush(key, id);
+        acked.set(id, nowMs());
+      } catch {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  });
+  return {
+    name,
+    key,
+    acked,
+    stop: async () => {
+      running = false;
+      // A client waiting on a hung socket never settles; do not wait for it forever.
+      await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 3000))]);
+      client.disconnect();
+    },
+  };
+}
+
+interface FaultRun {
+  readonly client: string;
+  readonly msToFirstWrite: number;
+  readonly lost: number;
+  readonly doubled: number;
+  readonly acked: number;
+}
+
+async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
+  const t: SentinelTopology = await startSentinel({ replicas: 2, sentinels: 3, downAfterMs: 1000 });
+  try {
+    const sentinels = t.sentinels.map((s) => ({ host: s.host, port: s.port }));
+    const coordis = await connect(t.url);
+    const plain = new Redis({ sentinels, name: t.masterName });
+    const detector = new Redis({ sentinels, name: t.masterName, failoverDetector: true });
+    for (const c of [plain, detector]) c.on('error', () => {});
+    await Promise.all([plain.ping(), detector.ping()]);
+    const loads = [run('coordis', coordis, 16), run('ioredis', plain, 16), run('ioredis+failoverDetector', detector, 16)];
+    await new Promise((r) => setTimeout(r, 500));
+    const old = await t.primary();
+    const faultAt = nowMs();
+    if (fault === 'kill') await old.kill();
+    else old.pause();
+    const sw = await t.watch.waitForSwitchMaster({ after: faultAt, timeoutMs: 30_000 });
+    if (fault === 'pause') {
+      await new Promise((r) => setTimeout(r, Math.max(0, 8000 - (nowMs() - faultAt))));
+      old.resume();
+    } else {
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    await t.waitForHealthy({ reconcile: true, timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    for (const l of loads) await l.stop();
+    const primary = await t.primary();
+    const out: FaultRun[] = [];
+    for (const l of loads) {
+      const stored = (await primary.call('LRANGE', l.key, 0, -1)) as string[];
+      const present = new Set(stored);
+      const after = [...l.acked.values()].filter((at) => at > sw.at);
+      out.push({
+        client: l.name,
+        msToFirstWrite: after.length ? after.reduce((a, b) => Math.min(a, b)) - sw.at : Number.NaN,
+        lost: [...l.acked.keys()].filter((id) => !present.has(id)).length,
+        doubled: stored.length - present.size,
+        acked: l.acked.size,
+      });
+    }
+    return out;
+  } finally {
+    await t.stop();
+  }
+}
+
+async function throughput(): Promise<{ coordis: number; ioredis: number }[]> {
+  const s = await startStandalone();
+  try {
+    const coordis = await connect(s.url);
+    const plain = new Redis(s.url);
+    await plain.set('bench:k', 'v');
+    const measure = async (c: Redis): Promise<number> => {
+      let ops = 0;
+      const until = performance.now() + 2000;
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (performance.now() < until) {
+            await c.get('bench:k');
+            ops++;
+          }
+        }),
+      );
+      return ops / 2;
+    };
+    const rounds: { coordis: number; ioredis: number }[] = [];
+    const n = Number(process.env.BENCH_RUNS ?? 5);
+    await measure(plain);
+    await measure(coordis);
+    // Alternate which goes first, so drift on a noisy machine does not favour one side.
+    for (let i = 0; i < n; i++) {
+      if (i % 2) rounds.push({ ioredis: await measure(plain), coordis: await measure(coordis) });
+      else rounds.push({ coordis: await measure(coordis), ioredis: await measure(plain) });
+    }
+    plain.disconnect();
+    coordis.disconnect();
+    return rounds;
+  } finally {
+    await s.stop();
+  }
+}
+
+const results: unknown[] = [];
+const table: string[] = [];
+for (const fault of ['kill', 'pause'] as const) {
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const all: FaultRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await faultRun(fault);
+    all.push(...r);
+    console.error(
+      `${fault} run ${i + 1}/${runs}: ${r.map((x) => `${x.client} first write +${Math.round(x.msToFirstWrite)} ms, lost ${x.lost}/${x.acked}, doubled ${x.doubled}`).join('; ')}`,
+    );
+  }
+  const by = (name: string) => all.filter((r) => r.client === name);
+  const label = fault === 'kill' ? 'SIGKILL of the primary' : 'SIGSTOP of the primary for 8 s';
+  const stats = (name: string) => ({
+    p50: median(by(name).map((r) => r.msToFirstWrite)),
+    p95: percentile(
+      by(name).map((r) => r.msToFirstWrite),
+      95,
+    ),
+    lost: median(by(name).map((r) => r.lost)),
+    doubled: median(by(name).map((r) => r.doubled)),
+  });
+  const c = stats('coordis');
+  const p = stats('ioredis');
+  const d = stats('ioredis+failoverDetector');
+  results.push({
+    name: `${label}: +switch-master → first acknowledged write (p50)`,
+    unit: 'ms',
+    higherIsBetter: false,
+    coordis: c.p50,
+    baselines: { ioredis: p.p50, 'ioredis+failoverDetector': d.p50 },
+    ratio: Math.min(p.p50, d.p50) / c.p50,
+    ratioOf: 'best baseline / coordis (times faster)',
+    goal: 'coordis p50 <= 200 ms',
+    met: c.p50 <= 200,
+    runs,
+    note: `p95: coordis ${Math.round(c.p95)} ms, ioredis ${Math.round(p.p95)} ms, failoverDetector ${Math.round(d.p95)} ms; 16 writers per client, all three clients through the same failover`,
+  });
+  results.push({
+    name: `${label}: acknowledged writes lost (median per run)`,
+    unit: 'writes',
+    higherIsBetter: false,
+    coordis: c.lost,
+    baselines: { ioredis: p.lost, 'ioredis+failoverDetector': d.lost },
+    goal: 'coordis 0 (without durable writes: measured, not promised)',
+    met: c.lost === 0,
+    runs,
+    note: `writes applied twice (median): coordis ${c.doubled}, ioredis ${p.doubled}, failoverDetector ${d.doubled}`,
+  });
+  table.push(
+    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}`,
+  );
+}
+const rounds = await throughput();
+const ratio = median(rounds.map((r) => r.coordis / r.ioredis));
+results.push({
+  name: 'GET throughput, 64 in flight, standalone',
+  unit: 'ops/s',
+  higherIsBetter: true,
+  coordis: median(rounds.map((r) => r.coordis)),
+  baselines: { ioredis: median(rounds.map((r) => r.ioredis)) },
+  ratio,
+  ratioOf: 'coordis / ioredis (median of per-round ratios)',
+  goal: '>= 0.95',
+  met: ratio >= 0.95,
+  runs: rounds.length,
+});
+table.push(`GET throughput ratio coordis/ioredis: ${ratio.toFixed(3)} (median of ${rounds.length} alternating rounds)`);
+
+const out = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  `${out}client.json`,
+  `${JSON.stringify({ package: 'client', generatedAt: new Date().toISOString(), environment: { node: process.version, redis: findRedisServer().version, cpus: cpus().length }, results }, null, 2)}\n`,
+);
+console.log(table.join('\n'));
