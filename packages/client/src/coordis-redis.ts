@@ -414,7 +414,10 @@ export class CoordisClient extends Redis {
         clearTimeout(m.offlineTimer);
         m.offlineTimer = undefined;
       }
-      if (this.ctx.commandTimeoutMs !== undefined) this.armCommandTimer(command, (m ??= this.metaOf(command)));
+      if (this.ctx.commandTimeoutMs !== undefined) {
+        m ??= this.metaOf(command);
+        this.armCommandTimer(command, m);
+      }
       if (this.pending?.readyAt !== undefined) {
         command.promise.then(
           () => this.reportFailover(performance.now()),
