@@ -132,8 +132,12 @@ interface RedisInternals {
   condition: { select: number } | null;
 }
 
-const meta = new WeakMap<Command, Meta>();
-const callOptions = new WeakMap<Command, CallOptions>();
+// Per-command state lives on the command object under symbols: one property read on the hot
+// path, where a WeakMap would cost a hash lookup per command.
+const META = Symbol('coordis.meta');
+const CALL = Symbol('coordis.call');
+const ORPHAN = Symbol('coordis.orphan');
+type Tagged = Command & { [META]?: Meta; [CALL]?: CallOptions; [ORPHAN]?: boolean; coordisDurable?: boolean };
 
 function sameTarget(a: DialTarget['announced'] | undefined, b: HostPort): boolean {
   return a !== undefined && !('path' in a) && a.host === b.host && a.port === b.port;
@@ -166,8 +170,6 @@ export class CoordisClient extends Redis {
   private readonly conn: DirectConnector | SentinelConnector;
   private pending: PendingFailover | undefined;
   private released = false;
-  /** Commands that were on a connection when it closed; ioredis resends them on the next. */
-  private readonly orphans = new WeakSet<object>();
 
   constructor(options: ClientOptionsBase, ctx: ClientContext) {
     const watch = ctx.target.kind === 'sentinel' ? Watch.acquire(ctx.target.watch) : undefined;
@@ -206,7 +208,7 @@ export class CoordisClient extends Redis {
     // the next one is ready; note which they are, so the delivery policy can judge each.
     this.on('close', () => {
       const prev = (this as unknown as { prevCommandQueue?: { toArray(): { command: object }[] } | null }).prevCommandQueue;
-      if (prev) for (const item of prev.toArray()) this.orphans.add(item.command);
+      if (prev) for (const item of prev.toArray()) (item.command as Tagged)[ORPHAN] = true;
     });
     watch?.on('switch', this.onSwitch);
   }
@@ -219,7 +221,7 @@ export class CoordisClient extends Redis {
   /** A view of this client whose commands use other call options; it shares the connection. */
   withOptions(opts: CallOptions): this {
     const sendCommand = (command: Command, stream?: unknown) => {
-      callOptions.set(command, opts);
+      (command as Tagged)[CALL] = opts;
       return this.sendCommand(command, stream as never);
     };
     return new Proxy(this, {
@@ -367,9 +369,10 @@ export class CoordisClient extends Redis {
   }
 
   private metaOf(command: Command): Meta {
-    let m = meta.get(command);
+    const tagged = command as Tagged;
+    let m = tagged[META];
     if (!m) {
-      const call = callOptions.get(command);
+      const call = tagged[CALL];
       const durable = call?.durable === false ? undefined : (call?.durable ?? this.ctx.durable);
       m = {
         policy: call?.delivery ?? this.ctx.delivery,
@@ -378,7 +381,7 @@ export class CoordisClient extends Redis {
         firstSentAt: performance.now(),
         attempts: 0,
       };
-      meta.set(command, m);
+      tagged[META] = m;
     }
     return m;
   }
@@ -386,11 +389,12 @@ export class CoordisClient extends Redis {
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     // A command rejected while it waited (deadline, policy) must never be written later.
     if (command.isSettled) return command.promise;
-    let m = meta.get(command);
-    if (this.orphans.has(command)) {
+    const tagged = command as Tagged;
+    let m = tagged[META];
+    if (tagged[ORPHAN]) {
       // ioredis is resending a command that was on a connection that died before replying.
-      this.orphans.delete(command);
-      const policy = callOptions.get(command)?.delivery ?? this.ctx.delivery;
+      tagged[ORPHAN] = false;
+      const policy = tagged[CALL]?.delivery ?? this.ctx.delivery;
       if (!mayResend(policy, command.name, command.inTransaction)) {
         if (this.pending) this.pending.inFlightRejected++;
         command.reject(
@@ -403,7 +407,7 @@ export class CoordisClient extends Redis {
     // The hot path allocates nothing: per-command state exists only for durable writes,
     // command deadlines and commands that have to wait for a connection.
     let durable: DurableOptions | undefined;
-    if ((this.ctx.durable || callOptions.has(command)) && !stream && !command.inTransaction && mayWrite(command.name)) {
+    if ((this.ctx.durable || tagged[CALL]) && !stream && !command.inTransaction && mayWrite(command.name)) {
       m ??= this.metaOf(command);
       durable = m.durable;
       if (durable) this.attachWait(command, m, durable);
@@ -473,8 +477,9 @@ export class CoordisClient extends Redis {
   private attachWait(command: Command, m: Meta, durable: DurableOptions): void {
     const wait = new Command('wait', [durable.replicas, durable.timeoutMs]);
     m.wait = wait;
-    if (meta.has(command) && (command as Command & { coordisDurable?: boolean }).coordisDurable) return;
-    (command as Command & { coordisDurable?: boolean }).coordisDurable = true;
+    const tagged = command as Tagged;
+    if (tagged.coordisDurable) return;
+    tagged.coordisDurable = true;
     const resolve = command.resolve;
     const reject = command.reject;
     command.resolve = (value: unknown) => {

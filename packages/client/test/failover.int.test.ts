@@ -1,5 +1,5 @@
 import { nowMs, startSentinel, startStandalone } from '@coordis/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type CoordisClient, connect, type FailoverEvent, isUnknownOutcomeError } from '../src/index.js';
 import { audit, startWriteLoad, until } from './support/write-load.js';
 
@@ -145,6 +145,60 @@ describe('a restart with a dataset that takes a while to load', () => {
       expect(loading).toBe('1');
       expect(replies).toEqual(['value:1', 'value:299999', 300_000]);
     } finally {
+      client.disconnect();
+    }
+  });
+});
+
+describe('duplicate() for subscribers', () => {
+  it('keeps its subscription through a failover and receives what is published on the new primary', async () => {
+    await using t = await startSentinel({ replicas: 1, sentinels: 3 });
+    const client = await connect(t.url);
+    const sub = client.duplicate();
+    const received: string[] = [];
+    sub.on('message', (_channel: string, message: string) => received.push(message));
+    try {
+      await sub.subscribe('news');
+      await client.publish('news', 'before');
+      await until(() => received.includes('before'), 5_000, 'a message before the failover');
+      const old = await t.primary();
+      const killedAt = nowMs();
+      await old.kill();
+      await t.watch.waitForSwitchMaster({ after: killedAt, timeoutMs: 20_000 });
+      const next = await t.waitForPrimary({ not: old });
+      // Publish until the resubscribed duplicate hears it: it moves on its own schedule.
+      for (let i = 0; !received.includes(`after-${i - 1}`) && i < 200; i++) {
+        await client.publish('news', `after-${i}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(received.some((m) => m.startsWith('after-'))).toBe(true);
+      expect(sub.address).toBe(`127.0.0.1:${next.port}`);
+    } finally {
+      sub.disconnect();
+      client.disconnect();
+    }
+  });
+});
+
+describe('errors during a failover', () => {
+  it('reach the typed events and never ioredis’ unhandled-error output on stderr', async () => {
+    await using t = await startSentinel({ replicas: 1, sentinels: 3 });
+    const printed: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      printed.push(args);
+    });
+    const client = await connect(t.url);
+    const seen: Error[] = [];
+    client.events.on('error', (e) => seen.push(e));
+    try {
+      const old = await t.primary();
+      await old.kill();
+      await t.waitForPrimary({ not: old });
+      await client.set('k', 'v');
+      expect(seen.length).toBeGreaterThan(0);
+      expect(printed).toEqual([]);
+    } finally {
+      spy.mockRestore();
       client.disconnect();
     }
   });
