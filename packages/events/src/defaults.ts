@@ -1,0 +1,33 @@
+/** Every default of @coordis/events, each with the reason it has that value. */
+export const DEFAULTS = {
+  /** Transient (pub/sub, at most once, like Stalwart's broadcast) unless asked otherwise. */
+  mode: 'transient',
+  /**
+   * Handlers run one at a time per node: events arrive and are handled in publish order.
+   * Raise it only for handlers that need no order.
+   */
+  concurrency: 1,
+  /** Transient events waiting for a busy handler; past it the overflow policy drops some. */
+  maxQueue: 10_000,
+  /** Under overflow keep the newest events: a late "mailbox changed" supersedes older ones. */
+  overflow: 'drop-oldest',
+  /** Durable retention by length: enough for a node to be away for minutes at high rates. */
+  maxLen: 100_000,
+  /** Durable retention by age: a node away longer than this resynchronises from scratch. */
+  maxAgeMs: 24 * 60 * 60 * 1000,
+  /** Entries per XREAD: large enough for throughput, small enough to keep handlers fed in order. */
+  readCount: 500,
+  /** XREAD BLOCK: short, so close() and reconnects never wait long on a blocked read. */
+  blockMs: 1_000,
+  /** Event ids remembered per node to drop a re-delivered event (publisher retry, replay). */
+  dedupeWindow: 10_000,
+  /** A new node reads only what is published from now on. */
+  startFrom: 'latest',
+  /** How long a durable publish retries a write whose outcome is unknown (the id dedupes it). */
+  publishDeadlineMs: 15_000,
+  /** The largest encoded event accepted, so one bad publisher cannot stall every node. */
+  maxEventBytes: 1024 * 1024,
+} as const;
+
+/** Keyspace prefixes of the event bus's own namespaces (coordis keeps 220–229 for events). */
+export const PREFIXES = { stream: 220, checkpoint: 221, channel: 222 } as const;
