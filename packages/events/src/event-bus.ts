@@ -12,7 +12,7 @@ import { BusClosedError, EventBusConfigError, EventTooLargeError, InvalidPayload
 import { type BusKeys, busKeys } from './event-keys.js';
 import { assertEventType, assertPattern, type Matching, matchPattern } from './event-pattern.js';
 import { HandlerQueue, type OverflowPolicy } from './handler-queue.js';
-import { type EventMap, type PayloadIn, type PayloadOut, validate } from './schema.js';
+import { type EventMap, type PayloadIn, type PayloadOut, type Validation, validate, validateNow } from './schema.js';
 
 /** Durable-mode settings. */
 export interface DurableOptions {
@@ -302,16 +302,24 @@ export class EventBus<E extends EventMap> {
   }
 
   #receive(raw: Buffer): void {
-    this.#accept(raw).then(
-      (env) => {
-        if (env) this.#queue.push(env);
-      },
-      (e: unknown) => this.events.emit('error', e as Error),
-    );
+    const accepted = this.#accept(raw);
+    if (accepted instanceof Promise) {
+      accepted.then(
+        (env) => {
+          if (env) this.#queue.push(env);
+        },
+        (e: unknown) => this.events.emit('error', e as Error),
+      );
+    } else if (accepted) {
+      this.#queue.push(accepted);
+    }
   }
 
-  /** Decode, check, dedupe and validate a raw message; undefined when it is dropped. */
-  async #accept(raw: Buffer): Promise<Envelope | undefined> {
+  /**
+   * Decode, check, dedupe and validate a raw message; undefined when it is dropped. Stays
+   * synchronous unless the schema validates asynchronously.
+   */
+  #accept(raw: Buffer): Envelope | undefined | Promise<Envelope | undefined> {
     this.#stats.received++;
     const limit = this.#o.maxEventBytes ?? DEFAULTS.maxEventBytes;
     if (raw.length > limit)
@@ -338,10 +346,14 @@ export class EventBus<E extends EventMap> {
       this.#stats.duplicates++;
       return undefined;
     }
-    const result = await validate(schema, env.payload);
+    const result = validateNow(schema, env.payload);
+    return result instanceof Promise ? result.then((r) => this.#validated(env, r, raw)) : this.#validated(env, result, raw);
+  }
+
+  #validated(env: Envelope, result: Validation, raw: Buffer): Envelope | undefined {
     if (!result.ok)
       return this.#invalid({ reason: 'schema', detail: result.issues.join('; '), type: env.type, sample: raw.subarray(0, 80).toString() });
-    return { ...env, payload: result.value };
+    return result.value === env.payload ? env : { ...env, payload: result.value };
   }
 
   #invalid(invalid: InvalidEvent): undefined {
@@ -355,17 +367,35 @@ export class EventBus<E extends EventMap> {
     this.events.emit('gap', gap);
   }
 
-  async #dispatch(env: Envelope): Promise<void> {
-    for (const { pattern, handler } of [...this.#handlers]) {
-      if (!matchPattern(pattern, env.type)) continue;
+  /** Runs every matching handler in registration order; synchronous handlers cost no promise. */
+  #dispatch(env: Envelope, from = 0): void | Promise<void> {
+    const handlers = this.#handlers;
+    for (let i = from; i < handlers.length; i++) {
+      const { pattern, handler } = handlers[i] as Registration;
+      if (pattern !== env.type && !matchPattern(pattern, env.type)) continue;
+      let result: unknown;
       try {
-        await handler(env);
+        result = handler(env);
       } catch (error) {
-        this.#stats.handlerErrors++;
-        this.events.emit('handlerError', { error, type: env.type, id: env.id });
+        this.#handlerError(error, env);
+        continue;
+      }
+      if (result instanceof Promise) {
+        return result.then(
+          () => this.#dispatch(env, i + 1),
+          (error: unknown) => {
+            this.#handlerError(error, env);
+            return this.#dispatch(env, i + 1);
+          },
+        );
       }
     }
     this.#stats.handled++;
+  }
+
+  #handlerError(error: unknown, env: Envelope): void {
+    this.#stats.handlerErrors++;
+    this.events.emit('handlerError', { error, type: env.type, id: env.id });
   }
 
   /** Counters for this node. */

@@ -12,7 +12,7 @@ export class HandlerQueue<T> {
   #idle: (() => void)[] = [];
 
   constructor(
-    private readonly run: (item: T) => Promise<void>,
+    private readonly run: (item: T) => void | Promise<void>,
     private readonly concurrency: number,
     private readonly limit: number,
     private readonly policy: OverflowPolicy,
@@ -40,12 +40,24 @@ export class HandlerQueue<T> {
     while (this.#running < this.concurrency && this.#waiting.length > 0) {
       const item = this.#waiting.shift() as T;
       this.#running++;
-      this.run(item).finally(() => {
+      const result = this.run(item);
+      // Synchronous handlers finish here: no promise per event.
+      if (result instanceof Promise) {
+        result.finally(() => this.#finish());
+      } else {
         this.#running--;
-        this.#pump();
-        if (this.#running === 0 && this.#waiting.length === 0) for (const resolve of this.#idle.splice(0)) resolve();
-      });
+      }
     }
+    this.#settleIdle();
+  }
+
+  #finish(): void {
+    this.#running--;
+    this.#pump();
+  }
+
+  #settleIdle(): void {
+    if (this.#running === 0 && this.#waiting.length === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   /** Resolves once nothing runs and nothing waits. */

@@ -18,3 +18,4 @@ export type { BusKeys } from './event-keys.js';
 export { type Matching, matchPattern } from './event-pattern.js';
 export type { OverflowPolicy } from './handler-queue.js';
 export { type EventMap, guard, type PayloadIn, type PayloadOut, type StandardSchemaV1, type } from './schema.js';
+export { type CertificateReady, type IpBlocked, type PushTrigger, type StateChanged, stalwartEvents } from './stalwart-catalog.js';

@@ -18,12 +18,23 @@ function describeIssue(issue: StandardSchemaV1.Issue): string {
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
-/** Runs any Standard Schema validator (zod, valibot, arktype, …), sync or async. */
-export async function validate(schema: StandardSchemaV1, value: unknown): Promise<Validation> {
-  let result = schema['~standard'].validate(value);
-  if (result instanceof Promise) result = await result;
+function toValidation(result: StandardSchemaV1.Result<unknown>): Validation {
   if (result.issues) return { ok: false, issues: result.issues.map(describeIssue) };
   return { ok: true, value: result.value };
+}
+
+/**
+ * Runs any Standard Schema validator (zod, valibot, arktype, …). Synchronous validators give a
+ * synchronous answer, so the receive path allocates no promise for them.
+ */
+export function validateNow(schema: StandardSchemaV1, value: unknown): Validation | Promise<Validation> {
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise ? result.then(toValidation) : toValidation(result);
+}
+
+/** Runs any Standard Schema validator, sync or async. */
+export async function validate(schema: StandardSchemaV1, value: unknown): Promise<Validation> {
+  return validateNow(schema, value);
 }
 
 /**
