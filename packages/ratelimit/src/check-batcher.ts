@@ -124,7 +124,11 @@ export class CheckBatcher {
       // A plain ioredis client would queue the command and send it whenever it reconnects,
       // into whatever window is current then. Not sending it at all is the only safe answer.
       const cause = new Error(`the Redis connection is ${this.#raw.status}, not ready`);
-      for (const p of run.groups) p.resolve({ kind: 'unavailable', cause });
+      // Answered on the next turn of the event loop, so that a caller looping on fallback
+      // answers still lets the connection make progress.
+      setImmediate(() => {
+        for (const p of run.groups) p.resolve({ kind: 'unavailable', cause });
+      });
       return;
     }
     const count = paddedKeyCount(run.keys.length);
@@ -132,7 +136,7 @@ export class CheckBatcher {
     const first = run.keys[0] ?? '';
     const keys: Record<string, RedisKey> = {};
     for (let i = 0; i < count; i++) keys[names[i] ?? ''] = run.keys[i] ?? first;
-    const parts: (string | number)[] = [];
+    const parts: number[] = [];
     for (const p of run.groups) {
       parts.push(p.mode === 'check' ? 1 : 0, p.entries.length);
       for (const e of p.entries) {
@@ -148,7 +152,7 @@ export class CheckBatcher {
     });
     let reply: Promise<unknown>;
     try {
-      reply = checkScript(count).run(this.#target, keys, { requests: parts.join(' ') });
+      reply = checkScript(count).run(this.#target, keys, { requests: JSON.stringify(parts) });
     } catch (e) {
       reply = Promise.reject(e);
     }

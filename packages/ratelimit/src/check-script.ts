@@ -16,9 +16,16 @@ export function loadLua(name: string): string {
 const template = loadLua('check');
 const variants = new Map<number, LuaScript<string, CheckArg>>();
 
+const keyNames = new Map<number, readonly string[]>();
+
 /** The key names of the variant for `count` keys: bucket1 … bucketN. */
-export function checkKeyNames(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `bucket${i + 1}`);
+export function checkKeyNames(count: number): readonly string[] {
+  let names = keyNames.get(count);
+  if (!names) {
+    names = Object.freeze(Array.from({ length: count }, (_, i) => `bucket${i + 1}`));
+    keyNames.set(count, names);
+  }
+  return names;
 }
 
 /** check.lua with its KEYS header written for `count` keys (a power of two up to 64). */

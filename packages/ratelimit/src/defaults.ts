@@ -20,6 +20,8 @@ export const DEFAULTS = {
   blockCacheSize: 10_000,
   /** Keys the local (fallback) limiter tracks at most while Redis is down; the oldest is forgotten first. */
   localLimiterSize: 10_000,
+  /** Keys of string inputs remembered per limiter: hot keys skip re-encoding (a few MB at most). */
+  keyMemoSize: 10_000,
   /** Checks coalesced into one script call at most: 64 keys keep one script run short (tens of µs). */
   maxBatchKeys: 64,
   /**

@@ -25,6 +25,8 @@ export function gcraDecide(rate: ResolvedRate, state: GcraState | undefined, now
   const full = capacity * periodMs;
   const after = debt + cost * periodMs;
   const allowed = after <= full;
+  const whole = floorDiv(after, limit);
+  const quantum = Math.max(1000, ceilDiv(full, limit));
   return {
     allowed,
     remainingNow: floorDiv(full - debt, periodMs),
@@ -32,8 +34,10 @@ export function gcraDecide(rate: ResolvedRate, state: GcraState | undefined, now
     resetNowMs: ceilDiv(debt, limit),
     resetAfterMs: ceilDiv(after, limit),
     retryAfterMs: allowed ? 0 : ceilDiv(after - full, limit),
-    next: allowed && cost > 0 ? { tatMs: nowMs + floorDiv(after, limit), frac: after - floorDiv(after, limit) * limit } : undefined,
-    expireAtMs: nowMs + ceilDiv(after, limit),
+    next: allowed && cost > 0 ? { tatMs: nowMs + whole, frac: after - whole * limit } : undefined,
+    // The TAT rounded up to a quantum of at least the refill time: a busy key needs a new TTL
+    // only once per quantum (see gcra.lua), and an expired key is an empty bucket either way.
+    expireAtMs: (floorDiv(nowMs + whole, quantum) + 1) * quantum,
   };
 }
 

@@ -2,11 +2,11 @@ import type { ScriptClient } from '@coordis/client';
 import { createKeyspace, type KeyMode, type Keyspace } from '@coordis/keyspace';
 import { BlockCache } from './block-cache.js';
 import { CheckBatcher } from './check-batcher.js';
-import { keyText } from './check-entry.js';
 import { checkGroup } from './check-group.js';
 import { DEFAULTS } from './defaults.js';
 import { LimiterConflictError, RateLimitArgumentError, RateLimitOptionsError } from './errors.js';
 import { Fail2Ban, type Fail2BanOptions, resolveFail2Ban } from './fail2ban.js';
+import { memoizeKeys } from './key-memo.js';
 import type { MultiLimitResult } from './limit-result.js';
 import { type KeyShape, Limiter, type LimiterCore, type LimitRequest } from './limiter.js';
 import type { LimiterContext } from './limiter-context.js';
@@ -207,21 +207,19 @@ export class RateLimits {
   #own(algorithm: Algorithm, options: LimiterOptions): Limiter<LimitKey> {
     const name = this.#name(options?.name);
     const ns = this.#ownNamespaces(name);
-    const shapes: Record<Algorithm, KeyShape<LimitKey>> = {
-      gcra: {
-        key: (k) => ns.gcra.key({ ...splitKey(name, k), limiter: name }),
-        identity: (k) => keyText(ns.gcra.key({ ...splitKey(name, k), limiter: name })),
-      },
-      'fixed-window': {
-        key: (k, window) => ns.fixedWindow.key({ ...splitKey(name, k), limiter: name, window }),
-        identity: (k) => keyText(ns.fixedWindow.key({ ...splitKey(name, k), limiter: name, window: 0 })),
-      },
-      'sliding-window': {
-        key: (k) => ns.slidingWindow.key({ ...splitKey(name, k), limiter: name }),
-        identity: (k) => keyText(ns.slidingWindow.key({ ...splitKey(name, k), limiter: name })),
-      },
+    // Identities only need to be unique within this RateLimits' caches: algorithm and name
+    // are unique per keyspace, and a NUL cannot hide in a name.
+    const tag = `${algorithm}\u0000${name}\u0000`;
+    const identity = (k: LimitKey) => {
+      const { family, id } = splitKey(name, k);
+      return `${tag}${family}\u0000${id}`;
     };
-    return this.#limiter(name, algorithm, options, shapes[algorithm]);
+    const shapes: Record<Algorithm, KeyShape<LimitKey>> = {
+      gcra: { key: (k) => ns.gcra.key({ ...splitKey(name, k), limiter: name }), identity },
+      'fixed-window': { key: (k, window) => ns.fixedWindow.key({ ...splitKey(name, k), limiter: name, window }), identity },
+      'sliding-window': { key: (k) => ns.slidingWindow.key({ ...splitKey(name, k), limiter: name }), identity },
+    };
+    return this.#limiter(name, algorithm, options, memoizeKeys(shapes[algorithm], DEFAULTS.keyMemoSize));
   }
 
   #limiter<K>(name: string, algorithm: Algorithm, options: LimiterOptions, shape: KeyShape<K>): Limiter<K> {

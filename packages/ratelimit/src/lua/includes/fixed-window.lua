@@ -1,9 +1,9 @@
 -- Fixed window, included by check.lua: src/fixed-window.ts line for line.
 -- State: the count of the window the key names (the key carries the window number); nil when absent.
--- Returns the same eight values as gcra_decide.
+-- Returns the same nine values as gcra_decide; keep: the key exists (its TTL is the window's end).
 local function fixed_decide(limit, period, cap, n, now, cost)
   n = n or 0
-  local finish = (math.floor(now / period) + 1) * period
+  local finish = (floor(now / period) + 1) * period
   local allowed = n + cost <= limit
   local remaining_after, retry, nxt = 0, 0, nil
   if allowed then
@@ -15,7 +15,7 @@ local function fixed_decide(limit, period, cap, n, now, cost)
   local reset_now, reset_after = 0, 0
   if n > 0 then reset_now = finish - now end
   if n + cost > 0 then reset_after = finish - now end
-  return allowed, math.max(0, limit - n), remaining_after, reset_now, reset_after, retry, nxt, finish
+  return allowed, max(0, limit - n), remaining_after, reset_now, reset_after, retry, nxt, finish, n > 0
 end
 
 local function fixed_decode(v)
@@ -24,5 +24,5 @@ local function fixed_decode(v)
 end
 
 local function fixed_encode(n)
-  return string.format('%.0f', n)
+  return string.format('%d', n)
 end

@@ -1,25 +1,30 @@
 -- GCRA, included by check.lua: src/gcra.ts line for line (read its comments for the why).
 -- State: { tat_ms, frac }, the TAT being tat_ms + frac / limit ms; nil when the key is absent.
 -- Returns allowed, remaining_now, remaining_after, reset_now_ms, reset_after_ms,
--- retry_after_ms, next_state (nil when nothing changes), expire_at_ms.
+-- retry_after_ms, next_state (nil when nothing changes), expire_at_ms, and keep: true when
+-- the stored key already expires at expire_at_ms, so writing it needs no new TTL (SET PXAT
+-- costs twice a SET KEEPTTL). The expiry is the TAT rounded up to a quantum of at least the
+-- time the bucket takes to refill, so a busy key gets a new TTL only once per quantum; the
+-- key's TTL is always the rounded-up TAT of what it holds.
 local function gcra_decide(limit, period, cap, s, now, cost)
   local debt = 0
-  if s then debt = math.max(0, (s[1] - now) * limit + s[2]) end
+  if s then debt = max(0, (s[1] - now) * limit + s[2]) end
   local full = cap * period
   local after = debt + cost * period
   local allowed = after <= full
   local remaining_after, retry, nxt = 0, 0, nil
+  local quantum = max(1000, ceil(full / limit))
+  local whole = floor(after / limit)
   if allowed then
-    remaining_after = math.floor((full - after) / period)
-    if cost > 0 then
-      local whole = math.floor(after / limit)
-      nxt = { now + whole, after - whole * limit }
-    end
+    remaining_after = floor((full - after) / period)
+    if cost > 0 then nxt = { now + whole, after - whole * limit } end
   else
-    retry = math.ceil((after - full) / limit)
+    retry = ceil((after - full) / limit)
   end
-  return allowed, math.floor((full - debt) / period), remaining_after, math.ceil(debt / limit),
-    math.ceil(after / limit), retry, nxt, now + math.ceil(after / limit)
+  local expire_at = (floor((now + whole) / quantum) + 1) * quantum
+  local keep = s ~= nil and floor(s[1] / quantum) == floor((now + whole) / quantum)
+  return allowed, floor((full - debt) / period), remaining_after, ceil(debt / limit),
+    ceil(after / limit), retry, nxt, expire_at, keep
 end
 
 local function gcra_decode(v)
@@ -30,5 +35,5 @@ local function gcra_decode(v)
 end
 
 local function gcra_encode(s)
-  return string.format('%.0f:%.0f', s[1], s[2])
+  return string.format('%d:%d', s[1], s[2])
 end
