@@ -3,9 +3,9 @@
 -- a request that does not fit takes nothing. Groups are independent of each other; a single
 -- check is a group of one, and concurrent checks from one process share a run.
 --
--- The loader writes one variant per count n of distinct keys (1, 2, 4, … 64), replacing the
--- @keys line below with the lines KEYS[1] bucket1 … KEYS[n] bucketn; unused trailing keys
--- repeat KEYS[1] (same Cluster slot) and are never read.
+-- The loader (src/check-script.ts) writes one variant per count n of distinct keys (1, 2, 4,
+-- … 64): the marker line below becomes the n lines KEYS[1] bucket1 … KEYS[n] bucketn. Unused
+-- trailing keys repeat KEYS[1] (same Cluster slot) and are never read.
 -- @keys
 -- ARGV[1] requests   a JSON array of integers (cjson parses it in C): for each group
 --                    `mode, count`, then `count` requests of seven fields
