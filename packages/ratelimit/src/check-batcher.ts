@@ -6,7 +6,7 @@ import { checkKeyNames, checkScript, paddedKeyCount } from './check-script.js';
 import { CrossSlotError, ScriptReplyError, WindowMismatchError } from './errors.js';
 import { keySlot } from './key-slot.js';
 import type { ServerClock } from './server-clock.js';
-import { DeadlineError, isUnavailable } from './unavailable.js';
+import { isUnavailable, withDeadline } from './unavailable.js';
 
 /** How a batcher sends. */
 export interface BatcherOptions {
@@ -145,11 +145,6 @@ export class CheckBatcher {
       }
     }
     const sentAt = performance.now();
-    const deadlineMs = this.#options.deadlineMs;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineError(deadlineMs)), deadlineMs);
-    });
     let reply: Promise<unknown>;
     try {
       reply = checkScript(count).run(this.#target, keys, { requests: JSON.stringify(parts) });
@@ -157,13 +152,9 @@ export class CheckBatcher {
       reply = Promise.reject(e);
     }
     this.runs++;
-    Promise.race([reply, deadline]).then(
-      (value) => {
-        clearTimeout(timer);
-        this.#answer(run, value, sentAt);
-      },
+    withDeadline(reply, this.#options.deadlineMs).then(
+      (value) => this.#answer(run, value, sentAt),
       (e: unknown) => {
-        clearTimeout(timer);
         const unavailable = isUnavailable(e);
         for (const p of run.groups) {
           if (unavailable) p.resolve({ kind: 'unavailable', cause: e });

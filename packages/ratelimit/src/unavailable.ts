@@ -45,11 +45,35 @@ export function isUnavailable(e: unknown): boolean {
   return UNAVAILABLE_REPLIES.test(e.message) || CONNECTION_ERRORS.test(e.message);
 }
 
-/** Resolves like `promise`, or rejects with DeadlineError after `ms`; a late outcome is ignored. */
+/**
+ * Resolves like `promise`, or rejects with DeadlineError after `ms`; a late outcome is ignored.
+ * When the timer fires, the verdict waits for the poll phase of the event loop: a process busy
+ * past the deadline may have the reply already sitting in its socket, and that is an answer in
+ * time, not an outage (falling back then would let a 'local' policy admit beside Redis).
+ */
 export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new DeadlineError(ms));
+      });
+    }, ms);
+    promise.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
