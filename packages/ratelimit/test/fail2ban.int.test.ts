@@ -1,4 +1,4 @@
-import { connect, type CoordisClient } from '@coordis/client';
+import { type CoordisClient, connect } from '@coordis/client';
 import { createKeyspace } from '@coordis/keyspace';
 import { type StandaloneTopology, startStandalone } from '@coordis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,12 @@ describe('fail2ban', () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => connect(t.url)));
     try {
       const bans = clients.map((c) =>
-        createRateLimits(c, { keyspace: ks, blockCache: false }).fail2ban({ name: 'auth', maxFailures: 5, findWindowMs: 60_000, banMs: 60_000 }),
+        createRateLimits(c, { keyspace: ks, blockCache: false }).fail2ban({
+          name: 'auth',
+          maxFailures: 5,
+          findWindowMs: 60_000,
+          banMs: 60_000,
+        }),
       );
       const results = await Promise.all(Array.from({ length: 40 }, (_, i) => bans[i % 8]?.fail('203.0.113.9')));
       expect(results.filter((r) => r?.justBlocked)).toHaveLength(1);
