@@ -251,14 +251,14 @@ async function discoverSentinel(target: DoctorTarget & { kind: 'sentinel' }, ctx
   }
   const dataTargets = new Map<string, { addr: HostPort; source: string }>();
   const primary = mapAddress(ctx.natMap, primaryAnnounced);
-  dataTargets.set(formatHostPort(primary.host, primary.port), { addr: primary, source: 'sentinel (primary)' });
+  dataTargets.set(formatHostPort(primary.host, primary.port), { addr: primary, source: 'primary named by Sentinel' });
   for (const v of views) {
     for (const r of v.replicas) {
       const addr = hostPortOf(r);
       if (!addr) continue;
       const mapped = mapAddress(ctx.natMap, addr);
       const key = formatHostPort(mapped.host, mapped.port);
-      if (!dataTargets.has(key)) dataTargets.set(key, { addr: mapped, source: 'sentinel (replica)' });
+      if (!dataTargets.has(key)) dataTargets.set(key, { addr: mapped, source: 'replica named by Sentinel' });
     }
   }
   const dataNodes = await Promise.all([...dataTargets.values()].map((d) => probeData(ctx, d.addr, target.dataCreds, d.source)));
