@@ -37,7 +37,7 @@ function limits(options: { blockCache?: boolean } = {}): RateLimits {
   return createRateLimits(client, { keyspace: createKeyspace({ app: `ci${++n}` }), blockCache: options.blockCache ?? false });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function evalshaCalls(): Promise<number> {
   const line = (await client.info('commandstats')).split('\n').find((l) => l.startsWith('cmdstat_evalsha:'));

@@ -18,7 +18,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function fail2ban(options: Partial<Fail2BanOptions> = {}, blockCache = false): Fail2Ban {
   const rl = createRateLimits(client, { keyspace: createKeyspace({ app: `f2b${++n}` }), blockCache });

@@ -22,7 +22,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function limiter(policy: UnavailablePolicy, limit = 1000, on: Redis = client): { app: string; f: Limiter<LimitKey> } {
   const app = `down${++n}`;
@@ -104,7 +104,9 @@ describe('Redis killed (SIGKILL) and restarted', () => {
       }
     });
     await sleep(300);
-    await killAndRestart(() => sleep(500));
+    await killAndRestart(async () => {
+      await sleep(500);
+    });
     await sleep(300);
     running = false;
     await Promise.all(loops);
