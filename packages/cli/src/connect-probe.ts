@@ -58,8 +58,9 @@ export function probeConnect(target: NodeTarget, creds: NodeCredentials, timeout
       if (end < 0) return;
       const line = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      // Only the first word of an error: a reply never echoes the password, but stay terse.
-      if (line.startsWith('-')) return finish(new Error(line.slice(1).split(' ')[0] ?? 'error'));
+      // An AUTH error ends the probe (only its first word: terse, and never the password); any
+      // reply to PING, even MISCONF after a failed save, is the round trip being timed.
+      if (line.startsWith('-') && step === 'auth') return finish(new Error(line.slice(1).split(' ')[0] ?? 'error'));
       if (step === 'auth') {
         authMs = performance.now() - mark;
         step = 'ping';

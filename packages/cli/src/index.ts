@@ -4,6 +4,7 @@ export { CATALOGUE, CHECK_IDS, catalogueMarkdown } from './catalogue.js';
 export type { Check, CheckDoc, DeploymentCheck, JudgeContext, LiveContext, NodeCheck, Verdict } from './check.js';
 export { type CliIo, main } from './cli.js';
 export { DEFAULT_THRESHOLDS, DEFAULTS } from './defaults.js';
+export { DOCTOR_ACL_RULES, DOCTOR_SENTINEL_ACL_RULES } from './doctor-acl.js';
 export { type Engine, type EngineName, PROVIDERS, type Provider } from './engine.js';
 export { DeploymentUnsafeError, DoctorOptionsError, isDeploymentUnsafeError, isDoctorOptionsError } from './errors.js';
 export { EXIT, exitCodeFor, type FailOn } from './exit-code.js';

@@ -28,6 +28,11 @@ export function isAuthFailure(message: string): boolean {
   return /WRONGPASS|NOAUTH|invalid password|invalid username|AUTH failed|NOPERM.*auth/i.test(message);
 }
 
+/** True for an error reply of the server (as opposed to a connection failure). */
+export function isReplyError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'ReplyError';
+}
+
 /** First line of an error message, without anything after a newline (stacks, hints). */
 export function errorText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -75,7 +80,13 @@ export async function openNode(target: NodeTarget, creds: NodeCredentials, t: Co
   });
   try {
     await redis.connect();
-    await redis.ping();
+    try {
+      await redis.ping();
+    } catch (e) {
+      // Any reply but an auth error proves the node answers: PING itself is refused with
+      // MISCONF after a failed save, and with LOADING during a restart — both are findings.
+      if (!isReplyError(e) || isAuthFailure(errorText(e))) throw e;
+    }
     return { ok: true, redis, connectMs: performance.now() - started };
   } catch (e) {
     redis.disconnect();

@@ -4,6 +4,7 @@ import { isLoopbackHost } from './address.js';
 import { CATALOGUE } from './catalogue.js';
 import type { Check, JudgeContext, LiveContext, Verdict } from './check.js';
 import { nodeHost, verdict } from './check.js';
+import { reachable } from './checks/reachable.js';
 import { ConnectionPool } from './connection-pool.js';
 import { Deadline } from './deadline.js';
 import { DEFAULTS } from './defaults.js';
@@ -143,17 +144,15 @@ export async function runDoctor(options: RunDoctorOptions): Promise<DoctorReport
 
     const perCheck = new Map<Check, CheckResult[]>();
     if (topology.fatal) {
-      const reachable = checks.find((c) => c.id === 'server.reachable') ?? CATALOGUE[0];
-      if (reachable?.kind === 'deployment') {
-        const vs = await reachable.run(live(new AbortController().signal));
-        const rs = vs.map((v) => result(reachable, v, v.node ?? null));
-        if (!rs.some((r) => r.status === 'fail')) {
-          rs.push(
-            result(reachable, verdict('fail', topology.fatal.reason, 'a reachable, authenticated deployment', topology.fatal.fix), null),
-          );
-        }
-        perCheck.set(reachable, rs);
+      // Whatever checks were selected, say why nothing could be checked.
+      const vs = await reachable.run(live(new AbortController().signal));
+      const rs = vs.map((v) => result(reachable, v, v.node ?? null));
+      if (!rs.some((r) => r.status === 'fail')) {
+        rs.push(
+          result(reachable, verdict('fail', topology.fatal.reason, 'a reachable, authenticated deployment', topology.fatal.fix), null),
+        );
       }
+      perCheck.set(reachable, rs);
     } else {
       const nodes = reachableData(topology);
       await Promise.all(
@@ -223,7 +222,8 @@ export async function runDoctor(options: RunDoctorOptions): Promise<DoctorReport
     ) {
       complete = false;
     }
-    let results = checks.flatMap((c) => perCheck.get(c) ?? []);
+    const reported = topology.fatal ? [reachable] : checks;
+    let results = reported.flatMap((c) => perCheck.get(c) ?? []);
     if (options.strict) {
       results = results.map((r) =>
         r.status === 'skip' ? { ...r, status: 'warn', observed: `could not check (strict): ${r.observed}` } : r,
