@@ -1,7 +1,7 @@
 import type { CheckMode, RawResult } from './check-entry.js';
 import { RateLimitUnavailableError } from './errors.js';
+import type { LimitRequest } from './limit-request.js';
 import type { LimitResult, LimitSource, MultiLimitResult } from './limit-result.js';
-import type { LimitRequest } from './limiter.js';
 
 function toResult(req: LimitRequest, raw: RawResult, source: LimitSource, atMs: number): LimitResult {
   return {

@@ -29,8 +29,9 @@ export {
 export { decodeFixedWindow, encodeFixedWindow, fixedWindowDecide, windowOf } from './fixed-window.js';
 export { decodeGcra, encodeGcra, type GcraState, gcraDecide } from './gcra.js';
 export { keySlot } from './key-slot.js';
+export { type CheckOptions, type KeyShape, LimitRequest } from './limit-request.js';
 export type { LimitResult, LimitSource, MultiLimitResult } from './limit-result.js';
-export { type CheckOptions, Limiter, LimitRequest } from './limiter.js';
+export { Limiter } from './limiter.js';
 export { RATELIMIT_PREFIXES, type RateLimitNamespaces, rateLimitNamespaces } from './namespaces.js';
 export { type Algorithm, type Decision, type Rate, type ResolvedRate, resolveRate } from './rate.js';
 export {

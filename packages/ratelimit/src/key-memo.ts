@@ -1,5 +1,5 @@
 import type { RedisKey } from 'ioredis';
-import type { KeyShape } from './limiter.js';
+import type { KeyShape } from './limit-request.js';
 
 /**
  * Remembers the Redis keys of recent string inputs. Building a key validates and escapes every

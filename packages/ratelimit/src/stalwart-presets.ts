@@ -1,7 +1,7 @@
 import type { KeyInput, KeyMode, Keyspace, StalwartNamespaces, ValueNamespace } from '@coordis/keyspace';
 import type { RedisKey } from 'ioredis';
 import { keyText } from './check-entry.js';
-import type { KeyShape } from './limiter.js';
+import type { KeyShape } from './limit-request.js';
 
 /** Stalwart's rate-limit namespaces, the ones the presets cover. */
 export const STALWART_RATE_LIMITS = [
