@@ -294,8 +294,10 @@ export class RateLimits {
     if (!view) {
       const client = this.#client;
       // A check whose connection is down is dropped at the deadline, never sent later into
-      // another window; one in flight when the connection dies is not sent again.
-      view = isCoordisView(client) ? client.withOptions({ delivery: 'never', offlineTimeoutMs: deadlineMs }) : client;
+      // another window; one in flight when the connection dies is not sent again. Checks never
+      // wait for replicas (WAIT): limiter state is soft, and a deadline of milliseconds leaves
+      // no room for it.
+      view = isCoordisView(client) ? client.withOptions({ delivery: 'never', offlineTimeoutMs: deadlineMs, durable: false }) : client;
       this.#views.set(deadlineMs, view);
     }
     return view;
