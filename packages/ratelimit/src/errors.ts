@@ -89,10 +89,17 @@ export class WindowMismatchError extends CoordisError {
   }
 }
 
+/** True for a RateLimitOptionsError (also from another copy of the package), by its code. */
 export const isRateLimitOptionsError = (e: unknown): e is RateLimitOptionsError => hasCode(e, 'COORDIS_RATELIMIT_OPTIONS');
+/** True for a RateLimitArgumentError, by its code. */
 export const isRateLimitArgumentError = (e: unknown): e is RateLimitArgumentError => hasCode(e, 'COORDIS_RATELIMIT_ARGUMENT');
+/** True for a LimiterConflictError, by its code. */
 export const isLimiterConflictError = (e: unknown): e is LimiterConflictError => hasCode(e, 'COORDIS_RATELIMIT_CONFLICT');
+/** True for a CrossSlotError, by its code. */
 export const isCrossSlotError = (e: unknown): e is CrossSlotError => hasCode(e, 'COORDIS_RATELIMIT_CROSS_SLOT');
+/** True for a RateLimitUnavailableError, by its code. */
 export const isRateLimitUnavailableError = (e: unknown): e is RateLimitUnavailableError => hasCode(e, 'COORDIS_RATELIMIT_UNAVAILABLE');
+/** True for a ScriptReplyError, by its code. */
 export const isScriptReplyError = (e: unknown): e is ScriptReplyError => hasCode(e, 'COORDIS_RATELIMIT_REPLY');
+/** True for a WindowMismatchError, by its code. */
 export const isWindowMismatchError = (e: unknown): e is WindowMismatchError => hasCode(e, 'COORDIS_RATELIMIT_WINDOW');

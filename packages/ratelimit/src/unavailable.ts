@@ -30,7 +30,7 @@ const UNAVAILABLE_CODES = new Set([
 // Reply prefixes of a server that cannot take the check now; anything else is a real error.
 const UNAVAILABLE_REPLIES = /^(READONLY|LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM)\b/;
 const CONNECTION_ERRORS =
-  /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Command timed out|None of startup nodes|Failed to refresh slots cache|Cluster isn't ready/;
+  /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Command timed out|None of startup nodes|Failed to refresh slots cache|Cluster isn't ready|Too many Cluster redirections/;
 
 /**
  * True when an error means Redis could not answer (no connection, a failover, a server that
