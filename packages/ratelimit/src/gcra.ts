@@ -26,7 +26,6 @@ export function gcraDecide(rate: ResolvedRate, state: GcraState | undefined, now
   const after = debt + cost * periodMs;
   const allowed = after <= full;
   const whole = floorDiv(after, limit);
-  const quantum = Math.max(1000, ceilDiv(full, limit));
   return {
     allowed,
     remainingNow: floorDiv(full - debt, periodMs),
@@ -35,9 +34,9 @@ export function gcraDecide(rate: ResolvedRate, state: GcraState | undefined, now
     resetAfterMs: ceilDiv(after, limit),
     retryAfterMs: allowed ? 0 : ceilDiv(after - full, limit),
     next: allowed && cost > 0 ? { tatMs: nowMs + whole, frac: after - whole * limit } : undefined,
-    // The TAT rounded up to a quantum of at least the refill time: a busy key needs a new TTL
-    // only once per quantum (see gcra.lua), and an expired key is an empty bucket either way.
-    expireAtMs: (floorDiv(nowMs + whole, quantum) + 1) * quantum,
+    // The TAT rounded up to the next whole second: a busy key needs a new TTL at most once per
+    // second of TAT (see gcra.lua), and an expired key is a full bucket either way.
+    expireAtMs: (floorDiv(nowMs + whole, 1000) + 1) * 1000,
   };
 }
 

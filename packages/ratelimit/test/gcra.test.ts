@@ -96,7 +96,7 @@ describe('gcraDecide', () => {
     expect(decodeGcra('17.5')).toBeUndefined();
   });
 
-  it('expires a taken state no earlier than its TAT, rounded up to a whole quantum', () => {
+  it('expires a taken state no earlier than its TAT, rounded up to a whole second', () => {
     const rate = resolveRate('t', 'gcra', { limit: 10, periodMs: 1000, burst: 10 });
     const t = 1_795_000_000_500;
     const d = gcraDecide(rate, undefined, t, 10);

@@ -3,9 +3,9 @@
 -- Returns allowed, remaining_now, remaining_after, reset_now_ms, reset_after_ms,
 -- retry_after_ms, next_state (nil when nothing changes), expire_at_ms, and keep: true when
 -- the stored key already expires at expire_at_ms, so writing it needs no new TTL (SET PXAT
--- costs twice a SET KEEPTTL). The expiry is the TAT rounded up to a quantum of at least the
--- time the bucket takes to refill, so a busy key gets a new TTL only once per quantum; the
--- key's TTL is always the rounded-up TAT of what it holds.
+-- costs twice a SET KEEPTTL). The expiry is the TAT rounded up to the next whole second, so a
+-- busy key gets a new TTL at most once per second of TAT; the key's TTL is always the
+-- rounded-up TAT of what it holds, whatever the limiter's rate (which may be retuned).
 local function gcra_decide(limit, period, cap, s, now, cost)
   local debt = 0
   if s then debt = max(0, (s[1] - now) * limit + s[2]) end
@@ -13,7 +13,6 @@ local function gcra_decide(limit, period, cap, s, now, cost)
   local after = debt + cost * period
   local allowed = after <= full
   local remaining_after, retry, nxt = 0, 0, nil
-  local quantum = max(1000, ceil(full / limit))
   local whole = floor(after / limit)
   if allowed then
     remaining_after = floor((full - after) / period)
@@ -21,8 +20,8 @@ local function gcra_decide(limit, period, cap, s, now, cost)
   else
     retry = ceil((after - full) / limit)
   end
-  local expire_at = (floor((now + whole) / quantum) + 1) * quantum
-  local keep = s ~= nil and floor(s[1] / quantum) == floor((now + whole) / quantum)
+  local expire_at = (floor((now + whole) / 1000) + 1) * 1000
+  local keep = s ~= nil and floor(s[1] / 1000) == floor((now + whole) / 1000)
   return allowed, floor((full - debt) / period), remaining_after, ceil(debt / limit),
     ceil(after / limit), retry, nxt, expire_at, keep
 end
