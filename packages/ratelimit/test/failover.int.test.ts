@@ -38,7 +38,7 @@ describe('a Sentinel failover under continuous checks', () => {
       running = false;
       await Promise.all(loops);
       const next = await t.waitForPrimary({ not: old });
-      const now = Number((await next.call('TIME'))[0]) * 1000;
+      const now = Number(((await next.call('TIME')) as string[])[0]) * 1000;
       const held = Number((await next.call('GET', f.request('k').entry(now).key as string)) ?? 0);
       expect(tally.fallback).toBeGreaterThan(0);
       // Replication is asynchronous: the new primary may lack the last counts of the old one,
