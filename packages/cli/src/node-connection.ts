@@ -62,6 +62,10 @@ export function nodeRedisOptions(target: NodeTarget, creds: NodeCredentials, t: 
     autoResubscribe: false,
     connectTimeout: t.connectTimeoutMs,
     commandTimeout: t.commandTimeoutMs,
+    // ioredis half-closes on disconnect and keeps a timer of this length to destroy the socket;
+    // when the socket is already gone (a dead node) nothing clears it and it holds the process
+    // open for the whole default 2 s. Nothing here needs a graceful close.
+    disconnectTimeout: 100,
   };
 }
 

@@ -58,7 +58,7 @@ describe('doctor on a Redis Cluster', () => {
     await victim.kill();
     // After cluster-node-timeout (1 s) the others flag it fail and the cluster stops serving.
     const end = Date.now() + 15_000;
-    while (Date.now() < end && (await entry.call('CLUSTER', 'INFO')).toString().includes('cluster_state:ok')) {
+    while (Date.now() < end && String(await entry.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
       await new Promise((res) => setTimeout(res, 100));
     }
     const r = await doctor(`redis://${entry.host}:${entry.port}`, { checks: ['cluster', 'server.reachable'] });

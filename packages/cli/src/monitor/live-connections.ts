@@ -14,7 +14,13 @@ const RECONNECT_MS = 500;
 export class LiveConnections {
   readonly #conns = new Map<string, Redis>();
   readonly #subscribers = new Map<string, Redis>();
+  readonly #errors = new Map<string, string>();
   #closed = false;
+
+  /** Why a node's connection is down, in the socket's words (ECONNREFUSED…), rather than ioredis'. */
+  lastError(key: string): string | undefined {
+    return this.#errors.get(key);
+  }
 
   /** The connection to a node, opened (and waited for, up to 1 s) the first time. */
   async get(key: string, target: NodeTarget, creds: NodeCredentials): Promise<Redis> {
@@ -22,7 +28,8 @@ export class LiveConnections {
     const existing = this.#conns.get(key);
     if (existing) return existing;
     const redis = new Redis({ ...nodeRedisOptions(target, creds, TIMEOUTS), lazyConnect: false, retryStrategy: () => RECONNECT_MS });
-    redis.on('error', () => {});
+    redis.on('error', (e: NodeJS.ErrnoException) => this.#errors.set(key, e.code ?? e.message.split('\n')[0] ?? 'error'));
+    redis.on('ready', () => this.#errors.delete(key));
     this.#conns.set(key, redis);
     const timeout = AbortSignal.timeout(TIMEOUTS.connectTimeoutMs);
     try {

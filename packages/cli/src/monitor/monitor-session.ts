@@ -142,7 +142,11 @@ export class MonitorSession {
         view,
       };
     } catch (e) {
-      return { sentinel: { address, up: false, error: errorText(e) } };
+      const text = errorText(e);
+      const why = /Stream isn't writeable|Connection is closed/.test(text)
+        ? (this.#live.lastError(key('sentinel', address)) ?? 'not connected')
+        : text;
+      return { sentinel: { address, up: false, error: why } };
     }
   }
 
@@ -212,7 +216,11 @@ export class MonitorSession {
       return { node: this.#nodeFrom(address, info, performance.now()), info, redis: r };
     } catch (e) {
       this.#prev.delete(address);
-      return { node: { address, role: 'unknown', up: false, error: errorText(e) } };
+      const text = errorText(e);
+      const why = /Stream isn't writeable|Connection is closed/.test(text)
+        ? (this.#live.lastError(key('data', address)) ?? 'not connected')
+        : text;
+      return { node: { address, role: 'unknown', up: false, error: why } };
     }
   }
 

@@ -12,7 +12,7 @@ export function renderLine(s: MonitorSnapshot): string {
   }
   if (p?.up && p.clients) parts.push(`clients=${p.clients.connected}/${p.clients.max ?? '?'}`, `rejected+=${p.clients.rejectedDelta}`);
   if (p?.up) parts.push(`ops=${p.opsPerSec ?? 0}/s`, `save=${p.lastSave?.status ?? '?'}`);
-  if (s.latency) parts.push(`p50=${formatMs(s.latency.p50Ms)}`, `p99=${formatMs(s.latency.p99Ms)}`);
+  if (s.latency) parts.push(`p50=${formatMs(s.latency.p50Ms).replace(' ', '')}`, `p99=${formatMs(s.latency.p99Ms).replace(' ', '')}`);
   const down = s.nodes.filter((n) => !n.up).map((n) => n.address);
   parts.push(`nodes=${s.nodes.length - down.length}/${s.nodes.length}up`);
   const replicas = s.nodes.filter((n) => n.replication);
