@@ -5,7 +5,7 @@ import { coalesceWrites } from './write-coalescer.js';
 
 const acquireScript = new LuaScript('lock_acquire', readLua(import.meta.url, 'acquire'), ['lock'], ['owner', 'ttl', 'limit', 'retention']);
 const extendScript = new LuaScript('lock_extend', readLua(import.meta.url, 'extend'), ['lock'], ['owner', 'ttl', 'retention']);
-const releaseScript = new LuaScript('lock_release', readLua(import.meta.url, 'release'), ['lock'], ['owner', 'channel']);
+const releaseScript = new LuaScript('lock_release', readLua(import.meta.url, 'release'), ['lock'], ['owner']);
 
 /** The scripts' codes for what happened to a lease, as extend.lua and release.lua return them. */
 export enum LeaseCode {
@@ -24,7 +24,7 @@ export type AcquireReply = { readonly acquired: true; readonly token: number } |
 export interface LeaseTarget {
   readonly client: ScriptClient;
   readonly key: RedisKey;
-  /** The lock's pub/sub channel (not a key: PUBLISH needs no slot). */
+  /** The channel release.lua announces releases on, for waiters to subscribe to. */
   readonly channel: Buffer;
   /** Names the lock in errors. */
   readonly label: string;
@@ -49,8 +49,9 @@ export function parseLeaseCode(script: string, reply: unknown): LeaseCode {
   throw new LockReplyError(script, reply);
 }
 
-// The hot paths below are plain functions returning the script's promise with one `then`,
-// not async functions: two acquire+release scripts per cycle leave little else to spend on.
+// The hot paths below are plain functions returning the script's promise with one `then` that
+// also does the caller's work (`onReply`), not async functions or chains: with two scripts per
+// acquire+release cycle, each promise hop is a measurable share of the client's time.
 
 function rejected(target: LeaseTarget, e: unknown): Promise<never> {
   return Promise.reject(typed(target, e));
@@ -66,11 +67,22 @@ function send(target: LeaseTarget, run: () => Promise<unknown>): Promise<unknown
   }
 }
 
-/** Runs acquire.lua: one attempt to take a lease for `owner`. */
-export function acquireLease(target: LeaseTarget, owner: string, ttlMs: number, limit: number, retentionMs: number): Promise<AcquireReply> {
+/** Runs acquire.lua: one attempt to take a lease for `owner`; `onReply` gets its reply, `onError` (if given) a typed error. */
+export function acquireLease<T>(
+  target: LeaseTarget,
+  owner: string,
+  ttlMs: number,
+  limit: number,
+  retentionMs: number,
+  onReply: (reply: AcquireReply) => T,
+  onError?: (e: unknown) => Promise<T>,
+): Promise<T> {
   return send(target, () =>
     acquireScript.run(target.client, { lock: target.key }, { owner, ttl: ttlMs, limit, retention: retentionMs }),
-  ).then(parseAcquireReply, (e: unknown) => rejected(target, e));
+  ).then(
+    (raw) => onReply(parseAcquireReply(raw)),
+    (e: unknown) => (onError ? onError(typed(target, e)) : rejected(target, e)),
+  );
 }
 
 /**
@@ -106,10 +118,13 @@ export function extendLease(target: LeaseTarget, owner: string, ttlMs: number, r
   );
 }
 
-/** Runs release.lua: ends a lease and announces it to waiters. */
-export function releaseLease(target: LeaseTarget, owner: string): Promise<LeaseCode> {
-  return send(target, () => releaseScript.run(target.client, { lock: target.key }, { owner, channel: target.channel })).then(
-    (reply) => parseLeaseCode('release.lua', reply),
+/** Runs release.lua: ends a lease and announces it to waiters; `onCode` gets what happened. */
+export function releaseLease<T = LeaseCode>(target: LeaseTarget, owner: string, onCode?: (code: LeaseCode) => T): Promise<T> {
+  return send(target, () => releaseScript.run(target.client, { lock: target.key }, { owner })).then(
+    (reply) => {
+      const code = parseLeaseCode('release.lua', reply);
+      return onCode ? onCode(code) : (code as T);
+    },
     (e: unknown) => rejected(target, e),
   );
 }

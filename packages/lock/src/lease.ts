@@ -87,7 +87,7 @@ export class Lease {
    * only a failed connection rejects.
    */
   release(): Promise<ReleaseResult> {
-    return releaseLease(this.#target, this.ownerId).then((code) => {
+    return releaseLease(this.#target, this.ownerId, (code): ReleaseResult => {
       this.#ended = true;
       return code === LeaseCode.Done ? RELEASED : { released: false, reason: lossReason(code) };
     });

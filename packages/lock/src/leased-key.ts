@@ -63,7 +63,9 @@ export abstract class LeasedKey {
     this.limit = limit;
     this.options = options;
     this.#notifier = context.notifier;
-    this.#target = { client: context.client, key, channel: releaseChannel(key), label };
+    // ioredis adds its keyPrefix to KEYS but not to channels; release.lua publishes on the key it sees.
+    const keyPrefix = (context.client.options as { keyPrefix?: string }).keyPrefix;
+    this.#target = { client: context.client, key, channel: releaseChannel(key, keyPrefix), label };
   }
 
   /**
@@ -220,9 +222,14 @@ export abstract class LeasedKey {
     if (this.options.durable) return this.#grantDurably(owner, ttlMs, this.options.durable);
     const sentAt = performance.now();
     const retention = this.options.fenceRetentionMs;
-    return acquireLease(this.#target, owner, ttlMs, this.limit, retention).then(
-      (reply) => (reply.acquired ? new Lease(this.#target, retention, owner, reply.token, ttlMs, sentAt) : reply.waitMs),
-      (e: unknown) => this.#replicationFailed(owner, e),
+    return acquireLease(
+      this.#target,
+      owner,
+      ttlMs,
+      this.limit,
+      retention,
+      (reply): Lease | number => (reply.acquired ? new Lease(this.#target, retention, owner, reply.token, ttlMs, sentAt) : reply.waitMs),
+      (e) => this.#replicationFailed(owner, e),
     );
   }
 

@@ -4,11 +4,12 @@ import type { Cluster, Redis, RedisKey } from 'ioredis';
 const CHANNEL_PREFIX = Buffer.from('coordis:lock:', 'latin1');
 
 /**
- * The pub/sub channel release.lua announces a lock's releases on. A channel is not a key, so it
- * needs no hash tag: classic PUBLISH reaches subscribers on every Cluster node.
+ * The pub/sub channel release.lua announces a lock's releases on: a fixed prefix, then the key
+ * as the server sees it, so after the client's ioredis `keyPrefix`, if it has one.
  */
-export function releaseChannel(key: RedisKey): Buffer {
-  return Buffer.concat([CHANNEL_PREFIX, typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key)]);
+export function releaseChannel(key: RedisKey, keyPrefix = ''): Buffer {
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
+  return Buffer.concat([CHANNEL_PREFIX, Buffer.from(keyPrefix, 'utf8'), bytes]);
 }
 
 /** A waiter's view of one lock's channel. */

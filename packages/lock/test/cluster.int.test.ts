@@ -5,7 +5,7 @@ import { createLocks } from '../src/index.js';
 
 describe('locks on Redis Cluster', () => {
   it('acquires, wakes waiters and releases locks whose keys live on different slots and nodes', async () => {
-    await using t = await startCluster({ masters: 3, replicasPerMaster: 0 });
+    await using t = await startCluster({ masters: 3, replicasPerMaster: 1 });
     const cluster = new Cluster(t.seeds.map((s) => ({ host: s.host, port: s.port })));
     const locks = createLocks(cluster, { fallbackPollMs: 600_000 });
     try {
@@ -34,6 +34,12 @@ describe('locks on Redis Cluster', () => {
         expect(next.token).toBeGreaterThan(lease.token);
         expect(await next.extend()).toMatchObject({ extended: true });
         expect(await next.release()).toEqual({ released: true });
+      }
+
+      // A durable acquire sends WAIT in one pipeline with the script, so it reaches the node of the key's slot.
+      for (const n of names.slice(0, 3)) {
+        const lease = await locks.lock(n, { durable: { replicas: 1, timeoutMs: 5000 } }).acquire();
+        expect(await lease.release()).toEqual({ released: true });
       }
 
       const sem = locks.semaphore('uploads', 2);

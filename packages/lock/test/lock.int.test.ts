@@ -64,6 +64,23 @@ describe('Lock: one holder at a time', () => {
     await next.release();
   });
 
+  it('wakes waiters on a client with an ioredis keyPrefix (the poll is off here)', async () => {
+    const prefixed = new Redis(t.url, { keyPrefix: 'tenant-a:' });
+    const own = createLocks(prefixed, { fallbackPollMs: 600_000, ttlMs: 600_000 });
+    try {
+      const lock = own.lock(name());
+      const holder = await lock.acquire();
+      const waiting = lock.acquire({ waitMs: 20_000 });
+      await sleep(50);
+      await holder.release();
+      expect((await waiting).token).toBeGreaterThan(holder.token);
+      expect(await client.exists(`tenant-a:${String(lock.key)}`)).toBe(1);
+    } finally {
+      own.close();
+      prefixed.disconnect();
+    }
+  });
+
   it('works on a plain ioredis client', async () => {
     const plain = new Redis(t.url);
     const own = createLocks(plain);
@@ -125,11 +142,12 @@ describe('Lock: fencing tokens', () => {
   it('gives an owner whose acquire is repeated (a lost reply resent) its own lease back, not a second one', async () => {
     const lock = locks.lock(name());
     const target = { client, key: lock.key, channel: releaseChannel(lock.key), label: lock.label };
-    const first = await acquireLease(target, 'owner-1', 30_000, 1, 600_000);
-    const again = await acquireLease(target, 'owner-1', 30_000, 1, 600_000);
+    const attempt = (owner: string) => acquireLease(target, owner, 30_000, 1, 600_000, (reply) => reply);
+    const first = await attempt('owner-1');
+    const again = await attempt('owner-1');
     expect(first).toMatchObject({ acquired: true });
     expect(again).toEqual(first);
-    expect(await acquireLease(target, 'owner-2', 30_000, 1, 600_000)).toMatchObject({ acquired: false });
+    expect(await attempt('owner-2')).toMatchObject({ acquired: false });
   });
 
   it('keeps the fence with the lock key for the retention after the last lease, then lets the key expire', async () => {

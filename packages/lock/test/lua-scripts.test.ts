@@ -27,7 +27,7 @@ describe('the lock scripts', () => {
         const [, command, first] = call;
         if (command === 'TIME') continue;
         // PUBLISH's first argument is a channel, not a key.
-        if (command === 'PUBLISH') expect(first, `${name}: PUBLISH`).toBe('ARGV[2]');
+        if (command === 'PUBLISH') expect(first, `${name}: PUBLISH`).toBe("'coordis:lock:' .. key");
         else expect(first, `${name}: ${command}`).toBe('key');
       }
       expect(code, name).not.toMatch(/KEYS\[[2-9]\]/);

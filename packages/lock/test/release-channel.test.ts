@@ -7,6 +7,10 @@ describe('releaseChannel', () => {
     expect(releaseChannel('a').equals(releaseChannel('b'))).toBe(false);
   });
 
+  it('follows the client’s key prefix, as release.lua sees the key', () => {
+    expect(releaseChannel('coordis:144:{jobs}', 'tenant-a:').toString()).toBe('coordis:lock:tenant-a:coordis:144:{jobs}');
+  });
+
   it('keeps binary keys byte for byte', () => {
     const key = Buffer.from([23, 0, 0, 0, 0, 0, 0, 0x7d, 0xff]);
     const channel = releaseChannel(key);

@@ -1,9 +1,10 @@
--- Releases a lease and tells waiters (PUBLISH on the lock's channel), so the next one acquires
--- at once instead of at its next poll. The fence stays: the next token is still higher.
+-- Releases a lease and tells waiters, so the next one acquires at once instead of at its next
+-- poll: PUBLISH on "coordis:lock:" followed by the key (the key as the server sees it, after any
+-- client-side key prefix). A channel is not a key: classic PUBLISH needs no slot and reaches
+-- subscribers on every Cluster node. The fence stays: the next token is still higher.
 --
 -- KEYS[1] lock     the lock's hash (see acquire.lua)
 -- ARGV[1] owner    the lease's id
--- ARGV[2] channel  the pub/sub channel waiters of this lock listen on
 --
 -- Returns  1  released
 --          0  expired: the lease had run out before this call (its record is removed)
@@ -15,7 +16,7 @@ local value = redis.call('HGET', key, owner)
 if not value then return -1 end
 
 redis.call('HDEL', key, owner)
-redis.call('PUBLISH', ARGV[2], '')
+redis.call('PUBLISH', 'coordis:lock:' .. key, '')
 
 local time = redis.call('TIME')
 local nowUs = tonumber(time[1]) * 1000000 + tonumber(time[2])
