@@ -24,8 +24,6 @@ export type AcquireReply = { readonly acquired: true; readonly token: number } |
 export interface LeaseTarget {
   readonly client: ScriptClient;
   readonly key: RedisKey;
-  /** The channel release.lua announces releases on, for waiters to subscribe to. */
-  readonly channel: Buffer;
   /** Names the lock in errors. */
   readonly label: string;
 }

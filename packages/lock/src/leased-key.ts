@@ -56,6 +56,8 @@ export abstract class LeasedKey {
   readonly options: ResolvedLockOptions;
   readonly #target: LeaseTarget;
   readonly #notifier: ReleaseNotifier;
+  /** The release channel, made when a waiter first needs it. */
+  #channel: Buffer | undefined;
 
   protected constructor(context: LockContext, key: RedisKey, label: string, limit: number, options: ResolvedLockOptions) {
     this.key = key;
@@ -63,9 +65,7 @@ export abstract class LeasedKey {
     this.limit = limit;
     this.options = options;
     this.#notifier = context.notifier;
-    // ioredis adds its keyPrefix to KEYS but not to channels; release.lua publishes on the key it sees.
-    const keyPrefix = (context.client.options as { keyPrefix?: string }).keyPrefix;
-    this.#target = { client: context.client, key, channel: releaseChannel(key, keyPrefix), label };
+    this.#target = { client: context.client, key, label };
   }
 
   /**
@@ -158,7 +158,7 @@ export abstract class LeasedKey {
         if (!watch) {
           // Subscribe, then try again at once: a release between the attempt and the
           // subscription would otherwise go unheard.
-          watch = this.#notifier.watch(this.#target.channel);
+          watch = this.#notifier.watch(this.#releaseChannel());
           await watch.subscribed(Math.min(left, this.options.fallbackPollMs), signal);
           continue;
         }
@@ -181,7 +181,12 @@ export abstract class LeasedKey {
    */
   async using<T>(fn: GuardedFunction<T>, options: AcquireOptions = {}): Promise<T> {
     const lease = await this.acquire(options);
-    const keeper = new LeaseKeeper(lease, this.options.renewEveryMs, options.signal);
+    // A shorter lease for this call renews at a third of its own length.
+    const renewEveryMs =
+      options.ttlMs === undefined
+        ? this.options.renewEveryMs
+        : Math.min(this.options.renewEveryMs, Math.max(1, Math.floor(lease.ttlMs * DEFAULTS.renewFraction)));
+    const keeper = new LeaseKeeper(lease, renewEveryMs, options.signal);
     let value: T;
     try {
       value = await fn(keeper.signal, lease);
@@ -258,6 +263,12 @@ export abstract class LeasedKey {
       throw new LockReplicationError(this.label, durable.replicas, acknowledged, durable.timeoutMs);
     }
     return new Lease(this.#target, retention, owner, reply.token, ttlMs, sentAt);
+  }
+
+  #releaseChannel(): Buffer {
+    // ioredis adds its keyPrefix to KEYS but not to channels; release.lua publishes on the key it sees.
+    this.#channel ??= releaseChannel(this.key, (this.#target.client.options as { keyPrefix?: string }).keyPrefix);
+    return this.#channel;
   }
 
   /** Releases whatever lease `owner` may hold, without waiting: an attempt whose outcome is unknown. */

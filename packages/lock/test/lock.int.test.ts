@@ -141,7 +141,7 @@ describe('Lock: fencing tokens', () => {
 
   it('gives an owner whose acquire is repeated (a lost reply resent) its own lease back, not a second one', async () => {
     const lock = locks.lock(name());
-    const target = { client, key: lock.key, channel: releaseChannel(lock.key), label: lock.label };
+    const target = { client, key: lock.key, label: lock.label };
     const attempt = (owner: string) => acquireLease(target, owner, 30_000, 1, 600_000, (reply) => reply);
     const first = await attempt('owner-1');
     const again = await attempt('owner-1');
@@ -264,6 +264,18 @@ describe('Lock: using()', () => {
     });
     expect(result.aborted).toBe(false);
     expect(await lock.tryAcquire()).toBeDefined();
+  });
+
+  it('renews a lease given a shorter TTL for one call at a third of that TTL', async () => {
+    const lock = locks.lock(name(), { ttlMs: 60_000 });
+    const aborted = await lock.using(
+      async (signal) => {
+        await sleep(700);
+        return signal.aborted;
+      },
+      { ttlMs: 200 },
+    );
+    expect(aborted).toBe(false);
   });
 
   it('fires fn’s signal with LockLostError when the lease is lost, and rejects with it', async () => {
