@@ -53,4 +53,13 @@ describe('coordis usage errors', () => {
     expect(code).toBe(EXIT.unreachable);
     expect(x.out()).toContain('127.0.0.1:1');
   });
+
+  it('reads Convoy-style variables with --env, and prints the target without the password', async () => {
+    const x = io();
+    const env = { CONVOY_REDIS_HOST: '127.0.0.1', CONVOY_REDIS_PORT: '1', CONVOY_REDIS_PASSWORD: 'Env-S3cret' };
+    const code = await main(['doctor', '--env', 'CONVOY_REDIS', '--timeout', '500'], { ...x.io, env });
+    expect(code).toBe(EXIT.unreachable);
+    expect(x.out()).toContain('redis://127.0.0.1:1');
+    expect(x.out() + x.err()).not.toContain('Env-S3cret');
+  });
 });

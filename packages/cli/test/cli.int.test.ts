@@ -147,7 +147,11 @@ describe('coordis doctor --json and credentials', () => {
     expect(plain.stdout).toMatch(/^PASS sentinel\.ckquorum/m);
 
     let table = '';
-    const io = { stdout: { write: (s: string) => (table += s), isTTY: true, columns: 150 }, stderr: { write: (s: string) => (table += s) }, env: { FORCE_COLOR: '1' } };
+    const io = {
+      stdout: { write: (s: string) => (table += s), isTTY: true, columns: 150 },
+      stderr: { write: (s: string) => (table += s) },
+      env: { FORCE_COLOR: '1' },
+    };
     await main(['doctor', url], io);
     outputs.push(table);
     expect(table).toContain('\x1b[');

@@ -1,5 +1,9 @@
 import { type ClusterTopology, startCluster } from '@coordis/testkit';
+import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMonitor } from '../src/monitor/run-monitor.js';
+import type { MonitorSnapshot } from '../src/monitor/snapshot.js';
+import { runDoctor } from '../src/run-doctor.js';
 import { APP_RULES, doctor, problems, resultsOf, statusOf, WELL_CONFIGURED } from './support/doctor.js';
 
 const clusters: ClusterTopology[] = [];
@@ -44,6 +48,36 @@ describe('doctor on a Redis Cluster', () => {
     expect(r.connected).toBe(true);
     expect(r.mode).toBe('cluster');
     expect(statusOf(r, 'cluster.slots')).toBe('pass');
+  });
+
+  it('finds the cluster from an ioredis Cluster client', async () => {
+    const client = new Cluster(
+      good.seeds.map((a) => ({ host: a.host, port: a.port })),
+      { redisOptions: { username: 'app', password: 'app-pw' } },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('ready', resolve);
+        client.once('error', reject);
+      });
+      const r = await runDoctor({ client, checks: ['cluster', 'client'] });
+      expect(r.mode).toBe('cluster');
+      expect(statusOf(r, 'cluster.slots')).toBe('pass');
+      expect(statusOf(r, 'client.options')).toBe('pass');
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('monitors every node of the cluster', async () => {
+    let out = '';
+    const code = await runMonitor({ url: good.url, once: true, json: true, intervalMs: 200, out: { write: (s: string) => (out += s) } });
+    expect(code).toBe(0);
+    const snap = JSON.parse(out) as MonitorSnapshot;
+    expect(snap.mode).toBe('cluster');
+    expect(snap.cluster).toEqual({ state: 'ok', slotsOk: 16384, slotsAssigned: 16384 });
+    expect(snap.nodes.filter((n) => n.up)).toHaveLength(6);
+    expect(snap.nodes.filter((n) => n.role === 'primary')).toHaveLength(3);
   });
 
   it('fails a master without a replica', async () => {

@@ -1,6 +1,8 @@
 import { type SentinelTopology, sentinelUrl, startSentinel } from '@coordis/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCTOR_ACL_RULES, DOCTOR_SENTINEL_ACL_RULES } from '../src/doctor-acl.js';
+import { runDoctor } from '../src/run-doctor.js';
 import { APP_RULES, doctor, problems, resultOf, resultsOf, statusOf, WELL_CONFIGURED } from './support/doctor.js';
 
 const topologies: SentinelTopology[] = [];
@@ -55,6 +57,25 @@ describe('doctor on a well-configured Sentinel topology', () => {
     for (const id of ['sentinel.ckquorum', 'sentinel.tilt', 'sentinel.primary-flags', 'sentinel.quorum'])
       expect(resultsOf(r, id), id).toHaveLength(3);
     expect(resultsOf(r, 'sentinel.announced-addresses')).toHaveLength(6);
+  });
+
+  it('finds the whole topology from an ioredis Sentinel client', async () => {
+    const client = new Redis({
+      sentinels: t.sentinels.map((s) => ({ host: s.host, port: s.port })),
+      name: t.masterName,
+      username: 'app',
+      password: 'app-pw',
+      lazyConnect: true,
+    });
+    try {
+      const r = await runDoctor({ client, checks: ['sentinel', 'client'] });
+      expect(r.mode).toBe('sentinel');
+      expect(r.target).not.toContain('app-pw');
+      expect(statusOf(r, 'sentinel.agreement')).toBe('pass');
+      expect(statusOf(r, 'client.options')).toBe('pass');
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('needs no more than the published ACL lines on data nodes and sentinels', async () => {

@@ -1,7 +1,9 @@
+import { connect } from '@coordis/client';
 import { allocatePort, type StandaloneTopology, startStandalone } from '@coordis/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCTOR_ACL_RULES } from '../src/doctor-acl.js';
+import { runDoctor } from '../src/run-doctor.js';
 import { APP_RULES, doctor, problems, resultOf, resultsOf, statusOf, WELL_CONFIGURED } from './support/doctor.js';
 
 // One server per misconfiguration, started together; no test changes another's server.
@@ -209,5 +211,37 @@ describe('doctor on a primary and its replica', () => {
     const r = await doctor(primary.url);
     expect(statusOf(r, 'persistence.replicated-primary', addressOf(primary))).toBe('fail');
     expect(resultsOf(r, 'server.reachable').map((x) => x.status)).toEqual(['pass', 'pass']);
+  });
+});
+
+describe("runDoctor with the service's own client", () => {
+  let s: StandaloneTopology;
+
+  beforeAll(async () => {
+    s = await start({});
+  });
+
+  it('finds the deployment from an ioredis client and fails its keepalive 0', async () => {
+    const client = new Redis({ ...s.node.connectionOptions(), keepAlive: 0 });
+    try {
+      const r = await runDoctor({ client, checks: ['client', 'server.reachable'] });
+      expect(r.target).toBe(`redis://${addressOf(s)}`);
+      expect(statusOf(r, 'server.reachable')).toBe('pass');
+      expect(resultOf(r, 'client.options').status).toBe('fail');
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('passes a CoordisClient and inspects the node it talks to', async () => {
+    const client = await connect(s.url);
+    try {
+      const r = await runDoctor({ client, checks: ['client', 'server.reachable'] });
+      expect(r.nodes.map((n) => n.address)).toEqual([addressOf(s)]);
+      expect(resultOf(r, 'client.options').observed).toMatch(/^CoordisClient/);
+      expect(statusOf(r, 'client.options')).toBe('pass');
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -42,7 +42,9 @@ export function judgeClientOptions(o: ClientSettings, kind: 'coordis' | 'ioredis
 }
 
 function settingsOf(client: Redis | Cluster): ClientSettings {
-  return isCluster(client) ? (client.options.redisOptions ?? {}) : client.options;
+  if (!isCluster(client)) return client.options;
+  // A node's own options carry ioredis' defaults merged under the Cluster's redisOptions.
+  return client.nodes('all')[0]?.options ?? client.options.redisOptions ?? {};
 }
 
 /** `client.options`: the settings of the ioredis client handed to `runDoctor({ client })`. */

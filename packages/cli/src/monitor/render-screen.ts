@@ -90,7 +90,7 @@ export function renderScreen(s: MonitorSnapshot, c: Palette, size: { columns: nu
     lines.push(c.dim('PING no sample yet'));
   }
   lines.push('');
-  const widths = [22, 8, 30, 18, 7, 5, 14, 12, 18];
+  const widths = [22, 8, 36, 16, 7, 5, 13, 11, 18];
   lines.push(
     c.bold(
       row(
