@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { type SentinelTopology, startSentinel } from '@coordis/testkit';
+import { allocatePort, type SentinelTopology, startSentinel } from '@coordis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorSnapshot } from '../src/monitor/snapshot.js';
 import { eventually, requireBin, runBin, startBin } from './support/bin.js';
@@ -34,6 +34,13 @@ describe('coordis monitor', () => {
     ]);
     expect(snap.latency?.samples).toBeGreaterThan(0);
     expect(snap.nodes[1]?.replication?.link).toBe('up');
+  });
+
+  it('exits 3 with --once when nothing answers', async () => {
+    const port = await allocatePort('127.0.0.1');
+    const run = await runBin(['monitor', `redis://127.0.0.1:${port}`, '--once']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(`down=127.0.0.1:${port}`);
   });
 
   it('prints one line per refresh without a terminal, and stops cleanly on SIGINT', async () => {

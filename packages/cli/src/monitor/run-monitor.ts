@@ -3,6 +3,7 @@ import type { ConnectionSpec, NatMap } from '@coordis/client';
 import { DEFAULTS } from '../defaults.js';
 import { describeSpec, targetFromSpec, targetFromUrl } from '../doctor-target.js';
 import { DoctorOptionsError } from '../errors.js';
+import { EXIT } from '../exit-code.js';
 import { palette } from '../render-style.js';
 import { MonitorSession } from './monitor-session.js';
 import { renderEventLine, renderLine } from './render-line.js';
@@ -33,7 +34,8 @@ const HOME = '\x1b[H\x1b[2J';
  * `coordis monitor`: one screen for the whole topology, refreshed every `intervalMs`, with
  * Sentinel's events in a pane. On a terminal it draws in the alternate screen and restores the
  * terminal when stopped (Ctrl-C); otherwise it prints one line per refresh and one per event.
- * Resolves with the exit code (0).
+ * Resolves with the exit code: 0, or with `once` 3 when no node answered (live, it keeps
+ * waiting for them to come back).
  */
 export async function runMonitor(o: MonitorOptions): Promise<number> {
   const intervalMs = o.intervalMs ?? DEFAULTS.monitorIntervalMs;
@@ -69,7 +71,8 @@ export async function runMonitor(o: MonitorOptions): Promise<number> {
       await sleep(Math.min(intervalMs, 1_000), undefined, { signal }).catch(() => {});
       const snap = await session.collect();
       o.out.write(o.json ? `${JSON.stringify(snap, null, 2)}\n` : `${renderLine(snap)}\n`);
-      return 0;
+      // Like the doctor: 3 when nothing at all answered, so a script can tell.
+      return snap.nodes.some((n) => n.up) || snap.sentinels.some((x) => x.up) ? EXIT.ok : EXIT.unreachable;
     }
     const c = palette(o.color === true);
     while (!signal.aborted) {
