@@ -82,6 +82,16 @@ describe('doctor on a standalone server', () => {
     expect(statusOf(await doctor(bare.url, { profile: 'cache' }), 'persistence.enabled')).toBe('pass');
   });
 
+  it('reports a check that overruns its own time as error, and the report as partial', async () => {
+    const r = await runDoctor({ url: bare.url, checkTimeoutMs: 50, latency: { samples: 100, intervalMs: 10 } });
+    const ping = resultOf(r, 'latency.ping');
+    expect(ping.status).toBe('error');
+    expect(ping.observed).toBe('did not finish within 50 ms');
+    expect(r.complete).toBe(false);
+    // The other checks were judged all the same.
+    expect(statusOf(r, 'persistence.enabled')).toBe('fail');
+  });
+
   it('fails tcp-keepalive 0', async () => {
     expect(statusOf(await doctor(keepalive0.url), 'connections.tcp-keepalive')).toBe('fail');
   });
