@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { allocatePort, type SentinelTopology, startSentinel } from '@coordis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorSnapshot } from '../src/monitor/snapshot.js';
@@ -70,9 +73,9 @@ describe('coordis monitor', () => {
 
 describe('coordis monitor in a terminal (tmux)', () => {
   let t: SentinelTopology;
-  // Our own tmux server, on its own socket, so nothing else's sessions are touched.
-  const socket = `coordis-cli-test-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  // Our own tmux server, on a socket in our own directory, so nothing else's sessions are touched.
+  const dir = mkdtempSync(join(tmpdir(), 'coordis-cli-tmux-'));
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-S', join(dir, 'socket'), '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const screen = () => {
     try {
       return tmux('capture-pane', '-p', '-t', 'mon');
@@ -90,6 +93,7 @@ describe('coordis monitor in a terminal (tmux)', () => {
     } catch {
       // Already gone.
     }
+    rmSync(dir, { recursive: true, force: true });
     await t.stop();
   });
 
