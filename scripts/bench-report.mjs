@@ -4,11 +4,20 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = 'bench/results';
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 const packages = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
 writeFileSync('bench/results.json', `${JSON.stringify({ generatedAt: new Date().toISOString(), packages }, null, 2)}\n`);
 
-const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : Number(v.toPrecision(3)).toString()) : String(v ?? '—'));
+const fmt = (v) =>
+  typeof v === 'number'
+    ? Math.abs(v) >= 100
+      ? Math.round(v).toLocaleString('en')
+      : Number(v.toPrecision(3)).toString()
+    : String(v ?? '—');
 const lines = [
   '# Benchmark results',
   '',
@@ -22,7 +31,9 @@ for (const p of packages) {
     const baselines = Object.entries(r.baselines ?? {})
       .map(([k, v]) => `${k}: ${fmt(v)}`)
       .join('<br>');
-    lines.push(`| ${p.package} | ${r.name} | ${r.unit} | ${fmt(r.coordis)} | ${baselines || '—'} | ${r.ratio === undefined ? '—' : `${fmt(r.ratio)} (${r.ratioOf})`} | ${r.goal ?? '—'} | ${r.met === undefined ? '—' : r.met ? 'yes' : '**no**'} |`);
+    lines.push(
+      `| ${p.package} | ${r.name} | ${r.unit} | ${fmt(r.coordis)} | ${baselines || '—'} | ${r.ratio === undefined ? '—' : `${fmt(r.ratio)} (${r.ratioOf})`} | ${r.goal ?? '—'} | ${r.met === undefined ? '—' : r.met ? 'yes' : '**no**'} |`,
+    );
   }
 }
 if (packages.length) {

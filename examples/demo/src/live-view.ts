@@ -10,7 +10,7 @@ export class LiveView {
 
   render(elapsedS: number, primary: string, note: string, nodes: readonly Progress[]): void {
     const rows = [
-      `${pc.bold('t+' + elapsedS.toFixed(1).padStart(4) + 's')}  primary ${pc.cyan(primary)}  ${note}`,
+      `${pc.bold(`t+${elapsedS.toFixed(1).padStart(4)}s`)}  primary ${pc.cyan(primary)}  ${note}`,
       ...nodes.map(
         (n) =>
           `  ${pc.bold(n.node)} on ${n.address ?? '—'}  jobs ${String(n.jobsCommitted).padStart(3)}  logins ok ${String(n.loginsAllowed).padStart(4)} limited ${String(n.loginsLimited).padStart(4)} blocked ${String(n.loginsBlocked).padStart(4)}  events out ${String(n.eventsPublished).padStart(3)} in ${String(n.eventsReceived).padStart(4)}${n.errors ? pc.yellow(`  errors ${n.errors}`) : ''}`,
