@@ -92,7 +92,7 @@ describe('Redis killed (SIGKILL) and restarted', () => {
     expect(await serverCount(f)).toBe(5);
   });
 
-  it('counts no check twice under continuous load across the kill: the server holds what Redis admitted, plus at most the checks in flight at the kill', async () => {
+  it('counts no check twice under continuous load across the kill: the server holds every check Redis answered, and at most one count for each check the fallback answered', async () => {
     const { f } = limiter('open', 1_000_000);
     const tally = { redis: 0, fallback: 0 };
     let running = true;
@@ -113,8 +113,12 @@ describe('Redis killed (SIGKILL) and restarted', () => {
     await sleep(500);
     const held = await serverCount(f);
     expect(tally.fallback).toBeGreaterThan(0);
+    // A check Redis answered was applied once. A check the fallback answered was applied at
+    // most once: it never reached Redis, or it was on the wire when the deadline passed (the
+    // kill, a stall while the restarted server caught up) and Redis applied it then. A check
+    // applied twice would push the count past this bound.
     expect(held).toBeGreaterThanOrEqual(tally.redis);
-    expect(held - tally.redis).toBeLessThanOrEqual(16);
+    expect(held).toBeLessThanOrEqual(tally.redis + tally.fallback);
   });
 
   it('never queues a check on a plain ioredis client that is not connected, so none is sent after the restart', async () => {
