@@ -40,6 +40,12 @@ export const DEFAULTS = {
    * last typed error. Wrong names, passwords and certificates reject at once.
    */
   initialConnectTimeoutMs: 10_000,
+  /**
+   * Commands per socket write when coalesceWrites() batches what one tick sends: fewer system
+   * calls than one write per command, while Redis already works on a chunk as the next is
+   * prepared (measured best between 4 and 32 with 64 in flight on a 2-core host).
+   */
+  writeChunk: 16,
   /** Delivery of commands in flight when a connection dies: see DeliveryPolicy. */
   delivery: 'safe',
 } as const;

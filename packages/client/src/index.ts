@@ -31,3 +31,4 @@ export { type LuaHeader, LuaScript, parseLuaHeader, readLua, type ScriptClient }
 export { formatAddress, mapAddress, type NatMap } from './nat-map.js';
 export { redactUrl, Secret } from './secret.js';
 export { parseRedisUrl } from './url.js';
+export { coalesceWrites } from './write-coalescer.js';

@@ -24,12 +24,6 @@ export const DEFAULTS = {
   expiryJitterMs: 5,
   /** A subscriber with no waiter for this long disconnects; the next waiter reconnects it in one round trip. */
   subscriberIdleMs: 10_000,
-  /**
-   * Commands per socket write when many are sent in one tick: fewer system calls than one write
-   * per command, while Redis already works on a chunk as the next is prepared (measured best
-   * between 4 and 32 with 64 in flight on a 2-core host; larger chunks cost less CPU per command).
-   */
-  writeChunk: 16,
   /** Prefix of coordis' named locks (`locks.lock('name')`): outside Stalwart's table and retired prefixes. */
   lockPrefix: 144,
   /** Prefix of coordis' named semaphores (`locks.semaphore('name', n)`). */

@@ -1,7 +1,6 @@
-import { LuaScript, readLua, type ScriptClient } from '@coordis/client';
+import { coalesceWrites, LuaScript, readLua, type ScriptClient } from '@coordis/client';
 import type { ChainableCommander, RedisKey } from 'ioredis';
 import { LockKeyTypeError, LockReplyError } from './errors.js';
-import { coalesceWrites } from './write-coalescer.js';
 
 const acquireScript = new LuaScript('lock_acquire', readLua(import.meta.url, 'acquire'), ['lock'], ['owner', 'ttl', 'limit', 'retention']);
 const extendScript = new LuaScript('lock_extend', readLua(import.meta.url, 'extend'), ['lock'], ['owner', 'ttl', 'retention']);

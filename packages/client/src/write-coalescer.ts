@@ -1,12 +1,12 @@
-import type { ScriptClient } from '@coordis/client';
 import type { Redis } from 'ioredis';
 import { DEFAULTS } from './defaults.js';
+import type { ScriptClient } from './lua-script.js';
 
 /** Streams corked by this module, with the number of commands written into the current chunk. */
 const corked = new WeakMap<object, number>();
 
 /**
- * Batches the client's socket writes: the commands this package sends in one tick (64 workers
+ * Batches a client's socket writes: the commands a coordis package sends in one tick (64 workers
  * whose replies arrived in one read) leave in chunks of `DEFAULTS.writeChunk` instead of one
  * system call each, and Redis reads and answers each chunk at once. Chunks rather than one
  * write per tick, so Redis works on the first chunk while this process still prepares the next
@@ -18,7 +18,7 @@ const corked = new WeakMap<object, number>();
  * connection, which halves throughput with 64 commands in flight. Standalone and Sentinel
  * clients only; a Cluster client writes to one socket per node and is left as it is.
  */
-export function coalesceWrites(client: ScriptClient): void {
+export function coalesceWrites(client: ScriptClient, chunk: number = DEFAULTS.writeChunk): void {
   if (client.isCluster) return;
   const { stream, status } = client as Redis;
   if (!stream || status !== 'ready') return;
@@ -31,7 +31,7 @@ export function coalesceWrites(client: ScriptClient): void {
       corked.delete(stream);
       stream.uncork();
     });
-  } else if (written >= DEFAULTS.writeChunk) {
+  } else if (written >= chunk) {
     // Send the full chunk now; the command about to be written starts the next one.
     stream.uncork();
     stream.cork();
