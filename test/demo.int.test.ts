@@ -8,11 +8,15 @@ const run = promisify(execFile);
 describe('pnpm demo', () => {
   it('keeps three nodes coordinated through a SIGKILLed primary and reports every invariant held', async () => {
     const cwd = fileURLToPath(new URL('../examples/demo/', import.meta.url));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const result = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd,
       timeout: 90_000,
       maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: '1' },
     });
+    // Colours are off, but strip escapes anyway: CI=true makes some libraries colour regardless.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
+    const stdout = result.stdout.replace(/\x1b\[[0-9;]*m/g, '');
     expect(stdout).toContain('coordis doctor on it');
     expect(stdout).toMatch(/the primary 127\.0\.0\.1:\d+ is SIGKILLed/);
     expect(stdout).toMatch(/Sentinel: \+switch-master to 127\.0\.0\.1:\d+/);

@@ -73,6 +73,7 @@ try {
   let note = '';
   let killedAt = 0;
   let switchAt = 0;
+  let firstSwitchAt = 0;
   while (elapsed() - trafficStart < SCENARIO.runSeconds) {
     const t = elapsed() - trafficStart;
     if (!killedAt && t >= SCENARIO.killAtSeconds) {
@@ -82,14 +83,19 @@ try {
       note = pc.red(`SIGKILL ${victim.address}`);
       view.say(pc.red(`  t+${t.toFixed(1)}s  the primary ${victim.address} is SIGKILLed`));
     }
-    if (killedAt && !switchAt) {
-      const sw = topology.watch.switchMasters().find((s) => s.at >= killedAt);
-      if (sw) {
+    if (killedAt) {
+      // Every switch after the kill is shown: on a loaded two-core host Sentinel sometimes fails
+      // over twice in a row, and the nodes follow each one.
+      for (const sw of topology.watch.switchMasters().filter((s) => s.at >= killedAt && s.at > switchAt)) {
+        if (!firstSwitchAt) firstSwitchAt = sw.at;
+        const again = switchAt ? ' (a second failover)' : '';
         switchAt = sw.at;
         primary = `${sw.to.host}:${sw.to.port}`;
         note = pc.green(`+switch-master after ${Math.round(sw.at - killedAt)} ms`);
         view.say(
-          pc.green(`  t+${t.toFixed(1)}s  Sentinel: +switch-master to ${primary}, ${Math.round(sw.at - killedAt)} ms after the kill`),
+          pc.green(
+            `  t+${t.toFixed(1)}s  Sentinel: +switch-master to ${primary}, ${Math.round(sw.at - killedAt)} ms after the kill${again}`,
+          ),
         );
       }
     }
@@ -116,10 +122,11 @@ try {
   const invariants = checkInvariants({ reports, runs, done, jobs: SCENARIO.jobs, blocked });
 
   title('Report');
-  if (switchAt)
+  if (firstSwitchAt) {
     console.log(
-      `  Sentinel announced the new primary ${Math.round(switchAt - killedAt)} ms after the SIGKILL (down-after-milliseconds 1000)`,
+      `  Sentinel announced the new primary ${Math.round(firstSwitchAt - killedAt)} ms after the SIGKILL (down-after-milliseconds 1000)`,
     );
+  }
   for (const r of reports) {
     const f = r.failovers[0];
     const move = f
