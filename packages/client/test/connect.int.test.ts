@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { generateCertificates, startSentinel, startStandalone } from '@coordis/testkit';
@@ -94,6 +96,23 @@ describe('connect() to a standalone server', () => {
       }
       expect(error).toBeInstanceOf(OutOfMemoryError);
       expect((error as Error).message).toMatch(/noeviction/);
+    } finally {
+      await client.quit();
+    }
+  });
+});
+
+describe('connect() over a Unix socket', () => {
+  it('connects to unix:///path with the password in the query', async () => {
+    const path = join(tmpdir(), `coordis-client-${process.pid}-${Date.now()}.sock`);
+    await using s = await startStandalone({ password: SECRET, config: { unixsocket: path, unixsocketperm: 700 } });
+    const client = await connect(`unix://${path}?password=${encodeURIComponent(SECRET)}&db=2`);
+    try {
+      expect(await client.set('k', 'via-socket')).toBe('OK');
+      const info = String(await client.call('CLIENT', ['INFO']));
+      expect(info).toMatch(/ db=2 /);
+      expect(info).toContain(`laddr=${path}`);
+      expect(client.address).toBe(path);
     } finally {
       await client.quit();
     }
