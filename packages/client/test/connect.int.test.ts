@@ -105,7 +105,7 @@ describe('connect() to a standalone server', () => {
 describe('connect() over a Unix socket', () => {
   it('connects to unix:///path with the password in the query', async () => {
     const path = join(tmpdir(), `coordis-client-${process.pid}-${Date.now()}.sock`);
-    await using s = await startStandalone({ password: SECRET, config: { unixsocket: path, unixsocketperm: 700 } });
+    await using _server = await startStandalone({ password: SECRET, config: { unixsocket: path, unixsocketperm: 700 } });
     const client = await connect(`unix://${path}?password=${encodeURIComponent(SECRET)}&db=2`);
     try {
       expect(await client.set('k', 'via-socket')).toBe('OK');
