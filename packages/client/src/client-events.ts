@@ -29,6 +29,19 @@ export interface ClientEvents {
   failover: [event: FailoverEvent];
   /** A command refused with READONLY by a demoted primary was answered by the new one. */
   readonlyRecovered: [info: { readonly command: string; readonly address: string }];
+  /**
+   * The link to the primary answered no PING within heartbeatTimeoutMs (a hung host, a dead
+   * network): new commands are held back until it answers again or Sentinel names another
+   * primary, which the client then moves to at once.
+   */
+  suspect: [info: { readonly address: string; readonly silentMs: number }];
+  /** The suspected link answered again; held commands go out. */
+  unsuspect: [info: { readonly address: string; readonly suspectMs: number }];
+  /** A subscription to a sentinel's events came up, or went down (its own reason). */
+  sentinelUp: [info: { readonly address: string }];
+  sentinelDown: [info: { readonly address: string; readonly reason: string }];
+  /** Fewer than sentinelQuorum sentinels agree on the primary (false), or enough do again (true). */
+  quorum: [info: { readonly ok: boolean }];
   /** Connection and discovery errors, already typed; the client keeps reconnecting. */
   error: [error: Error];
 }

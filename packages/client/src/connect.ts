@@ -42,6 +42,15 @@ export interface ClientOptions {
   readonly sentinelSubscriptions?: number;
   /** @default 1000 */
   readonly sentinelCommandTimeoutMs?: number;
+  /**
+   * Route writes only while at least this many sentinels agree on the primary; otherwise they
+   * reject with NoQuorumError (reads still go). @default 1 (the best single answer)
+   */
+  readonly sentinelQuorum?: number;
+  /** PING a link that has been silent this long; 0 turns the heartbeat off. @default 1000 */
+  readonly heartbeatMs?: number;
+  /** An unanswered PING makes the link suspect after this long. @default 2000 */
+  readonly heartbeatTimeoutMs?: number;
   /** CLIENT SETNAME on every connection. */
   readonly clientName?: string;
   /** Further ioredis options (keyPrefix, enableAutoPipelining, …); the ones coordis owns are not accepted. */
@@ -57,6 +66,17 @@ function positive(name: string, value: number | undefined, fallback: number, all
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
     throw new CoordisConfigError(`options.${name}`, `${name} must be a positive number of milliseconds, got ${value}.`);
+  }
+  return value;
+}
+
+function quorum(value: number | undefined, sentinels: number): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || value < 1 || value > Math.max(sentinels, 1)) {
+    throw new CoordisConfigError(
+      'options.sentinelQuorum',
+      `sentinelQuorum must be a whole number from 1 to the number of sentinels given (${sentinels}), got ${value}.`,
+    );
   }
   return value;
 }
@@ -107,6 +127,7 @@ export function createClient(target: string | ConnectionSpec, options: ClientOpt
               connectTimeoutMs,
               subscriptions: positive('sentinelSubscriptions', options.sentinelSubscriptions, DEFAULTS.sentinelSubscriptions, true),
               pollMs: positive('sentinelPollMs', options.sentinelPollMs, DEFAULTS.sentinelPollMs, true),
+              quorum: quorum(options.sentinelQuorum, spec.sentinels.length),
               logger,
             },
           }
@@ -120,6 +141,9 @@ export function createClient(target: string | ConnectionSpec, options: ClientOpt
     commandTimeoutMs: commandTimeout === undefined ? undefined : positive('commandTimeoutMs', commandTimeout, 0),
     reconnectBaseMs: DEFAULTS.reconnectBaseMs,
     reconnectMaxMs: DEFAULTS.reconnectMaxMs,
+    heartbeatMs: positive('heartbeatMs', options.heartbeatMs, DEFAULTS.heartbeatMs, true),
+    heartbeatTimeoutMs: positive('heartbeatTimeoutMs', options.heartbeatTimeoutMs, DEFAULTS.heartbeatTimeoutMs),
+    sentinelQuorum: spec.mode === 'sentinel' ? quorum(options.sentinelQuorum, spec.sentinels.length) : 1,
   };
   const name = options.clientName ?? spec.tuning.clientName;
   const base: ClientOptionsBase = {

@@ -6,6 +6,7 @@ import type { ReplyMappingFromOptions } from 'ioredis/built/types.js';
 import type { ClientEvents, FailoverEvent } from './client-events.js';
 import type { HostPort } from './connection-spec.js';
 import { type DialTarget, DirectConnector, describeTarget, SentinelConnector } from './connectors.js';
+import { DEFAULTS } from './defaults.js';
 import { classifyReplyError, type DeliveryPolicy, mayResend, mayWrite } from './delivery.js';
 import {
   AuthError,
@@ -13,6 +14,7 @@ import {
   DurabilityError,
   isCoordisError,
   MasterUnreachableError,
+  NoQuorumError,
   OutOfMemoryError,
   RetriesExhaustedError,
   TlsError,
@@ -68,6 +70,9 @@ export interface ClientContext {
   readonly commandTimeoutMs: number | undefined;
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
+  readonly heartbeatMs: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly sentinelQuorum: number;
 }
 
 /** The ioredis options coordis owns; everything else passes through. */
@@ -170,6 +175,16 @@ export class CoordisClient extends Redis {
   private readonly conn: DirectConnector | SentinelConnector;
   private pending: PendingFailover | undefined;
   private released = false;
+  private lastError: Error | undefined;
+  // The heartbeat: when the link last carried data, the PING in flight, and suspicion.
+  private lastDataAt = performance.now();
+  private pingSentAt: number | undefined;
+  private suspectSince: number | undefined;
+  private suspectPoll: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private blockingInFlight = 0;
+  /** Commands held back while the link is suspect; never written to it. */
+  private held: Command[] = [];
 
   constructor(options: ClientOptionsBase, ctx: ClientContext) {
     const watch = ctx.target.kind === 'sentinel' ? Watch.acquire(ctx.target.watch) : undefined;
@@ -202,6 +217,11 @@ export class CoordisClient extends Redis {
     }
     this.on('error', (e: Error) => this.onError(e));
     this.on('ready', () => this.onReady());
+    this.on('connect', () => this.watchLink());
+    this.on('close', () => {
+      this.pingSentAt = undefined;
+      this.blockingInFlight = 0;
+    });
     this.on('reconnecting', (delayMs: number) => this.events.emit('reconnecting', { delayMs }));
     this.on('end', () => this.release());
     // ioredis moves the unanswered commands of a closed connection aside to resend them once
@@ -211,6 +231,91 @@ export class CoordisClient extends Redis {
       if (prev) for (const item of prev.toArray()) (item.command as Tagged)[ORPHAN] = true;
     });
     watch?.on('switch', this.onSwitch);
+    watch?.on('sentinelUp', this.onSentinelUp);
+    watch?.on('sentinelDown', this.onSentinelDown);
+    watch?.on('quorum', this.onQuorum);
+    if (ctx.heartbeatMs > 0) {
+      this.heartbeat = setInterval(() => this.beat(), Math.max(50, Math.floor(ctx.heartbeatMs / 2)));
+      // The heartbeat must never keep a process alive on its own.
+      this.heartbeat.unref();
+    }
+  }
+
+  private readonly onSentinelUp = (address: string): void => {
+    this.events.emit('sentinelUp', { address });
+  };
+
+  private readonly onSentinelDown = (address: string, reason: string): void => {
+    this.events.emit('sentinelDown', { address, reason });
+  };
+
+  private readonly onQuorum = (ok: boolean): void => {
+    this.ctx.logger.warn(
+      { ok, quorum: this.ctx.sentinelQuorum },
+      ok ? 'sentinels agree on the primary again' : 'sentinels do not agree on the primary',
+    );
+    this.events.emit('quorum', { ok });
+  };
+
+  /** Notes every chunk the link carries: a link that carries data is not hung. */
+  private watchLink(): void {
+    this.lastDataAt = performance.now();
+    const stream = this.stream as { on?: (event: string, listener: () => void) => void } | undefined;
+    stream?.on?.('data', () => {
+      this.lastDataAt = performance.now();
+      if (this.suspectSince !== undefined) this.clearSuspect();
+    });
+  }
+
+  /**
+   * One heartbeat tick: PING a link that has been silent for heartbeatMs (blocking commands
+   * exempt: their silence is expected); a PING unanswered for heartbeatTimeoutMs makes the
+   * link suspect.
+   */
+  private beat(): void {
+    if (this.status !== 'ready') return;
+    const now = performance.now();
+    if (this.pingSentAt !== undefined) {
+      if (this.suspectSince === undefined && now - this.pingSentAt >= this.ctx.heartbeatTimeoutMs) this.becomeSuspect(now);
+      return;
+    }
+    if (this.blockingInFlight > 0 || now - this.lastDataAt < this.ctx.heartbeatMs) return;
+    const ping = new Command('ping');
+    this.pingSentAt = now;
+    const done = () => {
+      if (this.pingSentAt === now) this.pingSentAt = undefined;
+    };
+    ping.promise.then(done, done);
+    super.sendCommand(ping);
+  }
+
+  private becomeSuspect(now: number): void {
+    this.suspectSince = now;
+    const address = this.address ?? this.ctx.description;
+    this.ctx.logger.warn({ node: address, silentMs: Math.round(now - this.lastDataAt) }, 'no answer to PING: the primary is suspect');
+    this.events.emit('suspect', { address, silentMs: now - this.lastDataAt });
+    const watch = this.sentinelWatch;
+    if (watch) {
+      // Sentinel may already have named another primary: ask often until it does.
+      const ask = () => {
+        watch.query('heartbeat').catch(() => {});
+      };
+      ask();
+      this.suspectPoll = setInterval(ask, DEFAULTS.suspectPollMs);
+      this.suspectPoll.unref();
+    }
+  }
+
+  private clearSuspect(): void {
+    const since = this.suspectSince;
+    if (since === undefined) return;
+    this.suspectSince = undefined;
+    if (this.suspectPoll) clearInterval(this.suspectPoll);
+    this.suspectPoll = undefined;
+    this.events.emit('unsuspect', { address: this.address ?? this.ctx.description, suspectMs: performance.now() - since });
+    const held = this.held;
+    this.held = [];
+    for (const command of held) this.sendCommand(command);
   }
 
   /** The node this client talks to (or last dialled), as `host:port`. */
@@ -260,7 +365,12 @@ export class CoordisClient extends Redis {
     if (this.released) return;
     this.released = true;
     if (this.pending?.fallback) clearTimeout(this.pending.fallback);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.suspectPoll) clearInterval(this.suspectPoll);
     this.sentinelWatch?.off('switch', this.onSwitch);
+    this.sentinelWatch?.off('sentinelUp', this.onSentinelUp);
+    this.sentinelWatch?.off('sentinelDown', this.onSentinelDown);
+    this.sentinelWatch?.off('quorum', this.onQuorum);
     this.sentinelWatch?.release();
   }
 
@@ -305,6 +415,8 @@ export class CoordisClient extends Redis {
   }
 
   private onReady(): void {
+    // A new connection is not suspect; what was held back goes out on it.
+    this.clearSuspect();
     const address = this.address ?? this.ctx.description;
     this.ctx.logger.info({ node: address }, 'ready');
     this.events.emit('ready', { address });
@@ -341,6 +453,7 @@ export class CoordisClient extends Redis {
 
   private onError(e: Error): void {
     const typed = this.typedError(e);
+    this.lastError = typed;
     this.ctx.logger.debug({ err: typed.message, code: (typed as { code?: string }).code }, 'connection error');
     this.events.emit('error', typed);
   }
@@ -404,6 +517,20 @@ export class CoordisClient extends Redis {
       }
       if (this.pending) this.pending.resent++;
     }
+    if (this.ctx.sentinelQuorum > 1 && this.sentinelWatch?.quorumOk === false && mayWrite(command.name)) {
+      command.reject(
+        this.lastError instanceof NoQuorumError ? this.lastError : new NoQuorumError(this.ctx.sentinelQuorum, 0, this.address ?? '?', 0),
+      );
+      return command.promise;
+    }
+    if (this.suspectSince !== undefined && !stream && this.status === 'ready') {
+      // The link may be hung: hold the command back rather than write it where it may sit
+      // unanswered. It goes out when the link answers again or on the next primary.
+      m ??= this.metaOf(command);
+      this.held.push(command);
+      if (!m.offlineTimer) this.armOfflineTimer(command, m);
+      return command.promise;
+    }
     // The hot path allocates nothing: per-command state exists only for durable writes,
     // command deadlines and commands that have to wait for a connection.
     let durable: DurableOptions | undefined;
@@ -417,6 +544,14 @@ export class CoordisClient extends Redis {
       if (m?.offlineTimer) {
         clearTimeout(m.offlineTimer);
         m.offlineTimer = undefined;
+      }
+      if (Command.checkFlag('BLOCKING_COMMANDS', command.name)) {
+        // A blocked read is silent by design: no heartbeat PING while one waits.
+        this.blockingInFlight++;
+        const done = () => {
+          this.blockingInFlight = Math.max(0, this.blockingInFlight - 1);
+        };
+        command.promise.then(done, done);
       }
       if (this.ctx.commandTimeoutMs !== undefined) {
         m ??= this.metaOf(command);

@@ -46,6 +46,16 @@ export const DEFAULTS = {
    * prepared (measured best between 4 and 32 with 64 in flight on a 2-core host).
    */
   writeChunk: 16,
+  /**
+   * Application heartbeat: a link that has been silent this long gets a PING. TCP keepalive
+   * cannot find a hung primary (its kernel still answers), Sentinel takes down-after-ms plus an
+   * election; a PING with a deadline notices in seconds. 0 turns it off.
+   */
+  heartbeatMs: 1_000,
+  /** A PING unanswered this long makes the link `suspect`: new commands are held back. */
+  heartbeatTimeoutMs: 2_000,
+  /** While suspect, the sentinels are asked this often, so a switch is seen at once. */
+  suspectPollMs: 250,
   /** Delivery of commands in flight when a connection dies: see DeliveryPolicy. */
   delivery: 'safe',
 } as const;

@@ -163,6 +163,21 @@ export class MasterUnreachableError extends CoordisError {
   }
 }
 
+/** Fewer sentinels than `sentinelQuorum` agree on the primary, so writes are not routed. */
+export class NoQuorumError extends CoordisError {
+  readonly wanted: number;
+  readonly agreeing: number;
+
+  constructor(wanted: number, agreeing: number, candidate: string, answered: number) {
+    super(
+      'COORDIS_NO_QUORUM',
+      `only ${agreeing} of the ${answered} sentinels that answered name ${candidate} as the primary; sentinelQuorum asks for ${wanted}. Writes wait for the sentinels to agree (a partition, or a failover under way); check SENTINEL CKQUORUM on each.`,
+    );
+    this.wanted = wanted;
+    this.agreeing = agreeing;
+  }
+}
+
 /** Authentication failed on a sentinel or a data node. */
 export class AuthError extends CoordisError {
   readonly target: 'sentinel' | 'data';
@@ -198,3 +213,4 @@ export const isConfigError = (e: unknown): e is CoordisConfigError => hasCode(e,
 export const isOutOfMemoryError = (e: unknown): e is OutOfMemoryError => hasCode(e, 'COORDIS_OOM');
 export const isUnknownOutcomeError = (e: unknown): e is UnknownOutcomeError => hasCode(e, 'COORDIS_UNKNOWN_OUTCOME');
 export const isDurabilityError = (e: unknown): e is DurabilityError => hasCode(e, 'COORDIS_NOT_DURABLE');
+export const isNoQuorumError = (e: unknown): e is NoQuorumError => hasCode(e, 'COORDIS_NO_QUORUM');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { Redis } from 'ioredis';
 import type { HostPort } from './connection-spec.js';
-import { AuthError, MasterNameUnknownError, SentinelsUnreachableError } from './errors.js';
+import { AuthError, MasterNameUnknownError, NoQuorumError, SentinelsUnreachableError } from './errors.js';
 import type { Logger } from './logger.js';
 import { formatAddress, mapAddress, type NatMap } from './nat-map.js';
 import type { Secret } from './secret.js';
@@ -22,6 +22,8 @@ export interface SentinelWatchOptions {
   readonly subscriptions: number;
   /** Backstop poll interval; 0 turns it off. */
   readonly pollMs: number;
+  /** Sentinels that must agree on the primary before it is used; 1 takes the best single answer. */
+  readonly quorum: number;
   readonly logger: Logger;
 }
 
@@ -44,13 +46,18 @@ export interface PrimaryView {
 export interface PrimarySwitch {
   readonly from: PrimaryView | undefined;
   readonly to: PrimaryView;
-  readonly detectedBy: 'switch-master' | 'poll' | 'resubscribe' | 'query';
+  readonly detectedBy: 'switch-master' | 'poll' | 'resubscribe' | 'query' | 'heartbeat';
   /** `performance.now()` when the event (or the answer) that revealed it arrived. */
   readonly detectedAt: number;
 }
 
 interface WatchEvents {
   switch: [PrimarySwitch];
+  /** A subscription to a sentinel came up or went down. */
+  sentinelUp: [address: string];
+  sentinelDown: [address: string, reason: string];
+  /** Whether at least `quorum` sentinels agreed on the primary at the last query. */
+  quorum: [ok: boolean];
 }
 
 interface Answer {
@@ -91,6 +98,7 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
   #refs = 0;
   #poll: NodeJS.Timeout | undefined;
   #discovered = false;
+  #quorumOk = true;
 
   private constructor(o: SentinelWatchOptions, key: string) {
     super();
@@ -143,6 +151,26 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
   /** The primary as last seen, if any. */
   get current(): PrimaryView | undefined {
     return this.#current;
+  }
+
+  /** False while fewer than `quorum` sentinels agree on the primary (always true without a quorum). */
+  get quorumOk(): boolean {
+    return this.#quorumOk;
+  }
+
+  /**
+   * Handles a message from a sentinel's event channel as the subscriptions do: a
+   * `+switch-master` for this master makes the watch ask every sentinel again. The message's
+   * own addresses are never trusted, so a stale or replayed announcement cannot move anyone.
+   */
+  handleEvent(channel: string, message: string, from: string): void {
+    const at = performance.now();
+    if (channel === '+switch-master' && message.split(' ')[0] === this.#o.masterName) {
+      this.#o.logger.info({ sentinel: from, message }, '+switch-master');
+      this.query('switch-master', at).catch(() => {});
+    } else if (channel === '+sentinel') {
+      this.#discovered = false;
+    }
   }
 
   get masterName(): string {
@@ -202,20 +230,23 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     const key = formatAddress(s);
     if (this.#subscribers.has(key)) return;
     const sub = new Redis({ ...this.#connectionOptions(s), enableOfflineQueue: true, autoResubscribe: true });
-    sub.on('error', (e: Error) => this.#o.logger.debug({ sentinel: key, err: e.message }, 'sentinel subscription error'));
+    let lastError = 'connection closed';
+    let up = false;
+    sub.on('error', (e: Error) => {
+      lastError = e.message;
+      this.#o.logger.debug({ sentinel: key, err: e.message }, 'sentinel subscription error');
+    });
     // Every (re)subscription may have missed a switch: ask again at once.
     sub.on('ready', () => {
+      if (!up) this.emit('sentinelUp', key);
+      up = true;
       this.query('resubscribe').catch(() => {});
     });
-    sub.on('message', (channel: string, message: string) => {
-      const at = performance.now();
-      if (channel === '+switch-master' && message.split(' ')[0] === this.#o.masterName) {
-        this.#o.logger.info({ sentinel: key, message }, '+switch-master');
-        this.query('switch-master', at).catch(() => {});
-      } else if (channel === '+sentinel') {
-        this.#discovered = false;
-      }
+    sub.on('close', () => {
+      if (up) this.emit('sentinelDown', key, lastError);
+      up = false;
     });
+    sub.on('message', (channel: string, message: string) => this.handleEvent(channel, message, key));
     sub.subscribe('+switch-master', '+sentinel').catch(() => {});
     sub.connect().catch(() => {});
     this.#subscribers.set(key, sub);
@@ -240,13 +271,14 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
 
   /**
    * Asks every known sentinel where the primary is and keeps the answer with the highest
-   * config-epoch. Returns as soon as a majority agreed, or 50 ms after the first answer, so
-   * one hung sentinel does not hold a reconnect up for its whole timeout.
+   * config-epoch. Returns as soon as a majority (and the quorum) answered, or 50 ms after the
+   * first answer, so one hung sentinel does not hold a reconnect up for its whole timeout.
    */
   async query(reason: PrimarySwitch['detectedBy'] = 'query', detectedAt = performance.now()): Promise<PrimaryView> {
     const sentinels = [...this.#known];
     const answers: Answer[] = [];
-    const majority = Math.floor(sentinels.length / 2) + 1;
+    // Enough answers to stop waiting: a majority, and never fewer than the quorum asked for.
+    const enough = Math.max(Math.floor(sentinels.length / 2) + 1, this.#o.quorum);
     await new Promise<void>((resolve) => {
       let grace: NodeJS.Timeout | undefined;
       const done = () => {
@@ -257,7 +289,7 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
         this.#ask(s).then((a) => {
           answers.push(a);
           const views = answers.filter((x) => x.view).length;
-          if (answers.length === sentinels.length || views >= majority) return done();
+          if (answers.length === sentinels.length || views >= enough) return done();
           if (views === 1 && !grace) grace = setTimeout(done, 50);
         });
       }
@@ -265,6 +297,13 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     const views = answers.flatMap((a) => (a.view ? [a.view] : []));
     if (views.length === 0) throw this.#failure(answers);
     const best = pickPrimary(views);
+    const agreeing = views.filter((v) => v.epoch === best.epoch && same(v.announced, best.announced)).length;
+    const quorumOk = agreeing >= this.#o.quorum;
+    if (quorumOk !== this.#quorumOk) {
+      this.#quorumOk = quorumOk;
+      this.emit('quorum', quorumOk);
+    }
+    if (!quorumOk) throw new NoQuorumError(this.#o.quorum, agreeing, formatAddress(best.address), answers.length);
     this.#accept(best, reason, detectedAt);
     if (!this.#discovered) {
       this.#discovered = true;
