@@ -1,16 +1,19 @@
-// Benchmarks of @coordis/client against plain ioredis, on one testkit Sentinel topology per
-// fault, all clients writing at once so they live through the very same failover:
-//   1. SIGKILL of the primary, and 2. SIGSTOP of the primary for 8 s (a hung host):
-//      time from the first +switch-master to each client's first acknowledged write after
-//      it, acknowledged writes lost, writes applied twice;
-//   3. per-command throughput against plain ioredis on one standalone server.
-// Writes bench/results/client.json (schema: bench/README.md). BENCH_RUNS overrides run counts.
+// Benchmarks of @coordis/client against plain ioredis (defaults, and with failoverDetector)
+// and node-redis createSentinel, on one testkit Sentinel topology per run, all four clients
+// writing at once so they live through the very same failover:
+//   1. SIGKILL of the primary, and 2. SIGSTOP of the primary for 8 s (a hung host), 20 runs
+//      each (BENCH_FAULT_RUNS): time from the first +switch-master to each client's first
+//      acknowledged write after it (p50, p95), acknowledged writes lost, writes applied twice,
+//      and for coordis the commands it rejected as of unknown outcome and the ones it resent;
+//   3. per-command throughput against plain ioredis on one standalone server (BENCH_RUNS).
+// Writes bench/results/client.json (schema: bench/README.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { findRedisServer, nowMs, type SentinelTopology, startSentinel, startStandalone } from '@coordis/testkit';
 import { Redis } from 'ioredis';
-import { connect } from '../src/index.js';
+import { createSentinel } from 'redis';
+import { connect, type FailoverEvent } from '../src/index.js';
 
 type Writer = { rpush(key: string, value: string): Promise<unknown>; disconnect(): void };
 
@@ -66,6 +69,21 @@ interface FaultRun {
   readonly lost: number;
   readonly doubled: number;
   readonly acked: number;
+  readonly rejected: number;
+  readonly resent: number;
+}
+
+/** node-redis' Sentinel client behind the same two methods the load needs. */
+async function nodeRedis(sentinels: { host: string; port: number }[], name: string): Promise<Writer> {
+  const client = createSentinel({ name, sentinelRootNodes: sentinels });
+  client.on('error', () => {});
+  await client.connect();
+  return {
+    rpush: (key, value) => client.rPush(key, value),
+    disconnect: () => {
+      client.destroy();
+    },
+  };
 }
 
 async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
@@ -73,11 +91,19 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
   try {
     const sentinels = t.sentinels.map((s) => ({ host: s.host, port: s.port }));
     const coordis = await connect(t.url);
+    const moves: FailoverEvent[] = [];
+    coordis.events.on('failover', (e) => moves.push(e));
     const plain = new Redis({ sentinels, name: t.masterName });
     const detector = new Redis({ sentinels, name: t.masterName, failoverDetector: true });
     for (const c of [plain, detector]) c.on('error', () => {});
     await Promise.all([plain.ping(), detector.ping()]);
-    const loads = [run('coordis', coordis, 16), run('ioredis', plain, 16), run('ioredis+failoverDetector', detector, 16)];
+    const nr = await nodeRedis(sentinels, t.masterName);
+    const loads = [
+      run('coordis', coordis, 16),
+      run('ioredis', plain, 16),
+      run('ioredis+failoverDetector', detector, 16),
+      run('node-redis', nr, 16),
+    ];
     await new Promise((r) => setTimeout(r, 500));
     const old = await t.primary();
     const faultAt = nowMs();
@@ -105,6 +131,8 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
         lost: [...l.acked.keys()].filter((id) => !present.has(id)).length,
         doubled: stored.length - present.size,
         acked: l.acked.size,
+        rejected: l.name === 'coordis' ? moves.reduce((n, m) => n + m.inFlightRejected, 0) : Number.NaN,
+        resent: l.name === 'coordis' ? moves.reduce((n, m) => n + m.resent, 0) : Number.NaN,
       });
     }
     return out;
@@ -152,7 +180,7 @@ async function throughput(): Promise<{ coordis: number; ioredis: number }[]> {
 const results: unknown[] = [];
 const table: string[] = [];
 for (const fault of ['kill', 'pause'] as const) {
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const runs = Number(process.env.BENCH_FAULT_RUNS ?? 20);
   const all: FaultRun[] = [];
   for (let i = 0; i < runs; i++) {
     const r = await faultRun(fault);
@@ -175,32 +203,57 @@ for (const fault of ['kill', 'pause'] as const) {
   const c = stats('coordis');
   const p = stats('ioredis');
   const d = stats('ioredis+failoverDetector');
+  const n = stats('node-redis');
+  const rejected = median(by('coordis').map((r) => r.rejected));
+  const resent = median(by('coordis').map((r) => r.resent));
   results.push({
     name: `${label}: +switch-master → first acknowledged write (p50)`,
     unit: 'ms',
     higherIsBetter: false,
     coordis: c.p50,
-    baselines: { ioredis: p.p50, 'ioredis+failoverDetector': d.p50 },
-    ratio: Math.min(p.p50, d.p50) / c.p50,
+    baselines: { ioredis: p.p50, 'ioredis+failoverDetector': d.p50, 'node-redis createSentinel': n.p50 },
+    ratio: Math.min(p.p50, d.p50, n.p50) / c.p50,
     ratioOf: 'best baseline / coordis (times faster)',
     goal: 'coordis p50 <= 200 ms',
     met: c.p50 <= 200,
     runs,
-    note: `p95: coordis ${Math.round(c.p95)} ms, ioredis ${Math.round(p.p95)} ms, failoverDetector ${Math.round(d.p95)} ms; 16 writers per client, all three clients through the same failover`,
+    note: `16 writers per client, all four clients through the same failover`,
+  });
+  results.push({
+    name: `${label}: +switch-master → first acknowledged write (p95)`,
+    unit: 'ms',
+    higherIsBetter: false,
+    coordis: c.p95,
+    baselines: { ioredis: p.p95, 'ioredis+failoverDetector': d.p95, 'node-redis createSentinel': n.p95 },
+    ratio: Math.min(p.p95, d.p95, n.p95) / c.p95,
+    ratioOf: 'best baseline / coordis (times faster)',
+    goal: 'coordis p95 <= 500 ms',
+    met: c.p95 <= 500,
+    runs,
   });
   results.push({
     name: `${label}: acknowledged writes lost (median per run)`,
     unit: 'writes',
     higherIsBetter: false,
     coordis: c.lost,
-    baselines: { ioredis: p.lost, 'ioredis+failoverDetector': d.lost },
+    baselines: { ioredis: p.lost, 'ioredis+failoverDetector': d.lost, 'node-redis createSentinel': n.lost },
     goal: 'coordis 0 (without durable writes: measured, not promised)',
     met: c.lost === 0,
     runs,
-    note: `writes applied twice (median): coordis ${c.doubled}, ioredis ${p.doubled}, failoverDetector ${d.doubled}`,
+    note: `coordis rejected ${rejected} in-flight writes as of unknown outcome and resent ${resent} (median per run); the others resend silently`,
+  });
+  results.push({
+    name: `${label}: writes applied twice (median per run)`,
+    unit: 'writes',
+    higherIsBetter: false,
+    coordis: c.doubled,
+    baselines: { ioredis: p.doubled, 'ioredis+failoverDetector': d.doubled, 'node-redis createSentinel': n.doubled },
+    goal: 'coordis 0',
+    met: c.doubled === 0,
+    runs,
   });
   table.push(
-    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}`,
+    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms, node-redis ${Math.round(n.p50)}/${Math.round(n.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}, node-redis ${n.lost}; doubled coordis ${c.doubled}, node-redis ${n.doubled}; coordis rejected ${rejected}, resent ${resent}`,
   );
 }
 const rounds = await throughput();
