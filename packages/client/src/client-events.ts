@@ -42,6 +42,8 @@ export interface ClientEvents {
   sentinelDown: [info: { readonly address: string; readonly reason: string }];
   /** Fewer than sentinelQuorum sentinels agree on the primary (false), or enough do again (true). */
   quorum: [info: { readonly ok: boolean }];
+  /** Something the client could not verify, with what to do about it. */
+  warning: [info: { readonly code: string; readonly message: string }];
   /** Connection and discovery errors, already typed; the client keeps reconnecting. */
   error: [error: Error];
 }

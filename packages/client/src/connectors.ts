@@ -73,6 +73,11 @@ export class DirectConnector extends DestroyingConnector {
 export class SentinelConnector extends DestroyingConnector {
   readonly #watch: SentinelWatch;
   readonly #role: 'master' | 'replica';
+
+  /** The role this connector looks for. */
+  get role(): 'master' | 'replica' {
+    return this.#role;
+  }
   readonly #tls: ResolvedTls | undefined;
   readonly #logger: Logger;
 
@@ -121,9 +126,16 @@ export class SentinelConnector extends DestroyingConnector {
     }
   }
 
+  /**
+   * Set when the ready check could not read the role (the ACL refused INFO): the client then
+   * asks ROLE itself once the connection is up.
+   */
+  roleUnverified = false;
+
   /** Called by ioredis with the ready check's INFO: refuse a node in the wrong role. */
   override check(info: Record<string, string>): boolean {
     const want = this.#role === 'master' ? 'master' : 'slave';
+    this.roleUnverified = !info.role;
     if (!info.role || info.role === want) return true;
     this.#logger.warn(
       { node: this.lastTarget ? describeTarget(this.lastTarget.dialled) : undefined, role: info.role },

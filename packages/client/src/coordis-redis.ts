@@ -417,6 +417,7 @@ export class CoordisClient extends Redis {
   private onReady(): void {
     // A new connection is not suspect; what was held back goes out on it.
     this.clearSuspect();
+    if (this.conn instanceof SentinelConnector && this.conn.roleUnverified) this.verifyRole(this.conn);
     const address = this.address ?? this.ctx.description;
     this.ctx.logger.info({ node: address }, 'ready');
     this.events.emit('ready', { address });
@@ -430,6 +431,30 @@ export class CoordisClient extends Redis {
     }
     p.fallback = setTimeout(() => this.reportFailover(undefined), 1000);
     p.fallback.unref();
+  }
+
+  /**
+   * The ACL refused INFO, so the ready check saw no role: ask ROLE instead. A node in the
+   * wrong role is left at once. When ROLE is refused too, say so with a typed warning: writes
+   * to a replica are still refused by the replica itself (READONLY) and rerouted, but reads
+   * could be served by a replica.
+   */
+  private verifyRole(conn: SentinelConnector): void {
+    this.call('ROLE').then(
+      (reply) => {
+        const role = String((reply as unknown[])[0]);
+        const want = conn.role === 'master' ? 'master' : 'slave';
+        if (role !== want) {
+          this.ctx.logger.warn({ node: this.address, role }, 'node is not in the expected role; asking the sentinels again');
+          this.reconnectNow();
+        }
+      },
+      (e: Error) => {
+        const message = `the role of ${this.address} could not be verified: the ACL user may run neither INFO nor ROLE (${e.message.split(' ')[0]}). Grant +info or +role (coordis doctor prints the minimal ACL line).`;
+        this.ctx.logger.warn({ node: this.address }, message);
+        this.events.emit('warning', { code: 'COORDIS_ROLE_UNVERIFIED', message });
+      },
+    );
   }
 
   private reportFailover(firstReplyAt: number | undefined): void {

@@ -231,3 +231,32 @@ describe('sentinel connections', () => {
     }
   });
 });
+
+describe('the role check under a restrictive ACL', () => {
+  it('verifies the role with ROLE when the ACL refuses INFO, and warns when it refuses both', async () => {
+    await using t = await startSentinel({
+      replicas: 1,
+      sentinels: 1,
+      password: 'admin-pw',
+      users: [
+        { name: 'noinfo', password: 'pw1', rules: '~* &* +@all -info' },
+        { name: 'norole', password: 'pw2', rules: '~* &* +@all -info -role' },
+      ],
+    });
+    const base = t.url.replace(':admin-pw@', '');
+    const noInfo = await connect(base.replace('redis-sentinel://', 'redis-sentinel://noinfo:pw1@'));
+    const warnings: string[] = [];
+    noInfo.events.on('warning', (w) => warnings.push(w.code));
+    expect(await noInfo.set('k', '1')).toBe('OK');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(warnings).toEqual([]);
+    noInfo.disconnect();
+    const noRole = await connect(base.replace('redis-sentinel://', 'redis-sentinel://norole:pw2@'));
+    const seen: string[] = [];
+    noRole.events.on('warning', (w) => seen.push(w.code));
+    await noRole.ping();
+    await until(() => seen.length > 0, 5000, 'a warning');
+    expect(seen).toEqual(['COORDIS_ROLE_UNVERIFIED']);
+    noRole.disconnect();
+  });
+});
