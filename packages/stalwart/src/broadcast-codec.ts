@@ -125,7 +125,8 @@ function readEvent(r: Reader, tag: number): StalwartEvent {
     case 4:
     case 5: {
       const object = r.object();
-      return { type: tag === 4 ? 'registryInsert' : 'registryDelete', object, id: r.big('u64', 'an object id') };
+      const id = r.big('u64', 'an object id');
+      return tag === 4 ? { type: 'registryInsert', object, id } : { type: 'registryDelete', object, id };
     }
     case 6:
       return { type: 'registryReload', object: r.object() };

@@ -41,13 +41,20 @@ export interface PushServerUpdateEvent {
 }
 
 /**
- * A registry object was written or removed (tags 4 and 5): a blocked IP, a certificate, a domain…
- * `object` is the object type's name, or its id when this table does not know it (a newer Stalwart).
+ * A registry object was written (tag 4): a blocked IP, a certificate, a domain… `object` is the
+ * object type's name, or its id when this table does not know it (a newer Stalwart).
  */
-export interface RegistryObjectEvent {
-  readonly type: 'registryInsert' | 'registryDelete';
+export interface RegistryInsertEvent {
+  readonly type: 'registryInsert';
   readonly object: ObjectTypeName | number;
   /** The object's id in the registry (u64). */
+  readonly id: bigint;
+}
+
+/** A registry object was removed (tag 5); fields as {@link RegistryInsertEvent}. */
+export interface RegistryDeleteEvent {
+  readonly type: 'registryDelete';
+  readonly object: ObjectTypeName | number;
   readonly id: bigint;
 }
 
@@ -90,7 +97,8 @@ export type StalwartEvent =
   | CalendarAlertEvent
   | EmailPushEvent
   | PushServerUpdateEvent
-  | RegistryObjectEvent
+  | RegistryInsertEvent
+  | RegistryDeleteEvent
   | RegistryReloadEvent
   | CacheInvalidateEvent
   | CacheInvalidateAllEvent
