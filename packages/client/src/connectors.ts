@@ -80,6 +80,8 @@ export class SentinelConnector extends DestroyingConnector {
   }
   readonly #tls: ResolvedTls | undefined;
   readonly #logger: Logger;
+  /** A replica connection that fell back to the primary because no replica was healthy. */
+  #onPrimary = false;
 
   constructor(watch: SentinelWatch, role: 'master' | 'replica', tls: ResolvedTls | undefined, logger: Logger) {
     super(0);
@@ -109,6 +111,7 @@ export class SentinelConnector extends DestroyingConnector {
         const replicas = await this.#watch.replicas();
         const pick = replicas[Math.floor(Math.random() * replicas.length)];
         // No healthy replica: read from the primary rather than not at all (ioredis #1458).
+        this.#onPrimary = !pick;
         if (pick) {
           announced = pick;
           dialled = pick;
@@ -134,7 +137,7 @@ export class SentinelConnector extends DestroyingConnector {
 
   /** Called by ioredis with the ready check's INFO: refuse a node in the wrong role. */
   override check(info: Record<string, string>): boolean {
-    const want = this.#role === 'master' ? 'master' : 'slave';
+    const want = this.#role === 'master' || this.#onPrimary ? 'master' : 'slave';
     this.roleUnverified = !info.role;
     if (!info.role || info.role === want) return true;
     this.#logger.warn(

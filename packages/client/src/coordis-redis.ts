@@ -7,7 +7,7 @@ import type { ClientEvents, FailoverEvent } from './client-events.js';
 import type { HostPort } from './connection-spec.js';
 import { type DialTarget, DirectConnector, describeTarget, SentinelConnector } from './connectors.js';
 import { DEFAULTS } from './defaults.js';
-import { classifyReplyError, type DeliveryPolicy, mayResend, mayWrite } from './delivery.js';
+import { classifyReplyError, type DeliveryPolicy, isIdempotent, mayResend, mayWrite } from './delivery.js';
 import {
   AuthError,
   ConnectionUnavailableError,
@@ -45,6 +45,12 @@ export interface CallOptions {
    * expires (a rate-limit check counts into the current window). @default offlineQueueTimeoutMs
    */
   readonly offlineTimeoutMs?: number;
+  /**
+   * Where read-only commands go: `'replica'` sends them to a healthy replica (Sentinel only;
+   * its own connection, opened on first use), and to the primary when no replica is healthy.
+   * Replicas lag: read there only what may be a little stale. @default 'primary'
+   */
+  readonly readFrom?: 'primary' | 'replica';
 }
 
 /** Where a client connects; built by `connect()`. */
@@ -185,6 +191,8 @@ export class CoordisClient extends Redis {
   private blockingInFlight = 0;
   /** Commands held back while the link is suspect; never written to it. */
   private held: Command[] = [];
+  /** The replica connection of `readFrom: 'replica'` views, opened on first use. */
+  private replicas: CoordisClient | undefined;
 
   constructor(options: ClientOptionsBase, ctx: ClientContext) {
     const watch = ctx.target.kind === 'sentinel' ? Watch.acquire(ctx.target.watch) : undefined;
@@ -325,8 +333,12 @@ export class CoordisClient extends Redis {
 
   /** A view of this client whose commands use other call options; it shares the connection. */
   withOptions(opts: CallOptions): this {
+    const replicaReads = opts.readFrom === 'replica' && this.ctx.target.kind === 'sentinel';
     const sendCommand = (command: Command, stream?: unknown) => {
       (command as Tagged)[CALL] = opts;
+      if (replicaReads && !stream && !command.inTransaction && isIdempotent(command.name) && !mayWrite(command.name)) {
+        return this.replicaReader().sendCommand(command);
+      }
       return this.sendCommand(command, stream as never);
     };
     return new Proxy(this, {
@@ -339,6 +351,17 @@ export class CoordisClient extends Redis {
           : value;
       },
     });
+  }
+
+  /** The connection for `readFrom: 'replica'`: the same client, on a replica. */
+  private replicaReader(): CoordisClient {
+    if (!this.replicas) {
+      const target = this.ctx.target;
+      if (target.kind !== 'sentinel') throw new Error('replica reads need a Sentinel client');
+      this.replicas = new CoordisClient(this.baseOptions, { ...this.ctx, target: { ...target, role: 'replica' } });
+      this.replicas.connect().catch(() => {});
+    }
+    return this.replicas;
   }
 
   /** Waits until `replicas` replicas have every write this connection made so far (WAIT). */
@@ -364,6 +387,7 @@ export class CoordisClient extends Redis {
   private release(): void {
     if (this.released) return;
     this.released = true;
+    this.replicas?.disconnect();
     if (this.pending?.fallback) clearTimeout(this.pending.fallback);
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.suspectPoll) clearInterval(this.suspectPoll);

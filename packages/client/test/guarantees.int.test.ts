@@ -260,3 +260,37 @@ describe('the role check under a restrictive ACL', () => {
     noRole.disconnect();
   });
 });
+
+describe('reads from replicas', () => {
+  it("serves readFrom: 'replica' reads from a replica, writes from the primary, and falls back to the primary without a healthy replica", async () => {
+    await using t = await startSentinel({ replicas: 1, sentinels: 1 });
+    const client = await connect(t.url);
+    const reads = client.withOptions({ readFrom: 'replica' });
+    const replica = t.nodes[1];
+    const primary = t.nodes[0];
+    if (!replica || !primary) throw new Error('topology');
+    const gets = async (node: typeof replica) =>
+      Number(
+        /calls=(\d+)/.exec(
+          String(await node.call('INFO', 'commandstats'))
+            .split('\n')
+            .find((l) => l.startsWith('cmdstat_get:')) ?? '',
+        )?.[1] ?? 0,
+      );
+    try {
+      await reads.set('k', 'v');
+      await client.waitForReplicas(1, 1000);
+      const [onReplica, onPrimary] = [await gets(replica), await gets(primary)];
+      for (let i = 0; i < 20; i++) expect(await reads.get('k')).toBe('v');
+      expect((await gets(replica)) - onReplica).toBe(20);
+      expect(await gets(primary)).toBe(onPrimary);
+      expect(String(await primary.call('GET', 'k'))).toBe('v');
+      await replica.kill();
+      // The replica connection moves to the primary, the only healthy node left.
+      for (let i = 0; i < 5; i++) expect(await reads.get('k')).toBe('v');
+      expect((await gets(primary)) - onPrimary).toBeGreaterThanOrEqual(5);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
