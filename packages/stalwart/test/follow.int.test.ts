@@ -143,7 +143,7 @@ describe('following a Stalwart cluster’s broadcast', () => {
     const gaps: unknown[] = [];
     const f = await follow({ handlers: { event: (e) => void seen.push(e) } });
     f.events.on('gap', (g) => gaps.push(g));
-    await stalwart.client('KILL', 'TYPE', 'pubsub');
+    await stalwart.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     await until(gaps, 1);
     await new Promise((r) => setTimeout(r, 100));
     await stalwart.publish('stwt.agora', encodeBroadcast({ nodeId: 4, events: [{ type: 'cacheInvalidateNegative' }] }));

@@ -105,7 +105,7 @@ describe('Stalwart-format locks', () => {
   it('keeps a coordis worker waiting while a Stalwart node holds the task lock, until it expires', async () => {
     const lock = stalwartLocks(node, { pollMs: 100 }).task(1001n);
     const nowS = Math.floor(Date.now() / 1000);
-    expect(await stalwart.set(lock.key, String(nowS + 2), 'NX', 'EX', 2)).toBe('OK');
+    expect(await stalwart.set(lock.key, String(nowS + 2), 'EX', 2, 'NX')).toBe('OK');
 
     expect(await lock.tryAcquire()).toBeUndefined();
     const held = await lock.holder();
@@ -119,7 +119,7 @@ describe('Stalwart-format locks', () => {
 
   it('keeps a coordis worker waiting until a Stalwart node releases the queue lock with DEL', async () => {
     const lock = stalwartLocks(node, { pollMs: 50 }).queueMessage({ queueId: 42n, queueName: 'default' });
-    expect(await stalwart.set(lock.key, String(Math.floor(Date.now() / 1000) + 600), 'NX', 'EX', 600)).toBe('OK');
+    expect(await stalwart.set(lock.key, String(Math.floor(Date.now() / 1000) + 600), 'EX', 600, 'NX')).toBe('OK');
     let acquired = false;
     const waiting = lock.acquire({ waitMs: 20_000 }).then((lease) => {
       acquired = true;
@@ -138,7 +138,7 @@ describe('Stalwart-format locks', () => {
     const lease = await lock.acquire();
     const nowS = Math.floor(Date.now() / 1000);
     // A Stalwart node's try_lock_task: SET NX fails, the task is skipped.
-    expect(await stalwart.set(lock.key, String(nowS + 3600), 'NX', 'EX', 3600)).toBeNull();
+    expect(await stalwart.set(lock.key, String(nowS + 3600), 'EX', 3600, 'NX')).toBeNull();
     // The value is Stalwart's: the expiry in Unix seconds, with Stalwart's TTL.
     expect(Number(lease.value)).toBeGreaterThanOrEqual(nowS + 3599);
     expect(await stalwart.ttl(lock.key)).toBeGreaterThan(3590);
