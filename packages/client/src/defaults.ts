@@ -33,6 +33,8 @@ export const DEFAULTS = {
   sentinelCommandTimeoutMs: 1_000,
   /** Subscribe to +switch-master on up to 3 sentinels: one may die with the primary. */
   sentinelSubscriptions: 3,
+  /** A sentinel learnt from SENTINEL SENTINELS that fails this many queries in a row is forgotten (seeds never are). */
+  sentinelPruneAfterFailures: 5,
   /** Backstop poll of the sentinels, for when every event was missed. 0 turns it off. */
   sentinelPollMs: 10_000,
   /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { Redis } from 'ioredis';
 import type { HostPort } from './connection-spec.js';
+import { DEFAULTS } from './defaults.js';
 import { AuthError, MasterNameUnknownError, NoQuorumError, SentinelsUnreachableError } from './errors.js';
 import type { Logger } from './logger.js';
 import { formatAddress, mapAddress, type NatMap } from './nat-map.js';
@@ -99,6 +100,7 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
   #poll: NodeJS.Timeout | undefined;
   #discovered = false;
   #quorumOk = true;
+  readonly #failures = new Map<string, number>();
 
   private constructor(o: SentinelWatchOptions, key: string) {
     super();
@@ -186,6 +188,8 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     for (const s of this.#known.slice(0, this.#o.subscriptions)) this.#subscribe(s);
     if (this.#o.pollMs > 0) {
       this.#poll = setInterval(() => {
+        // Each poll also relearns the sentinel list: one that came back is known again.
+        this.#discovered = false;
         this.query('poll').catch(() => {});
       }, this.#o.pollMs);
       // A watch must never keep a process alive on its own.
@@ -252,10 +256,24 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     this.#subscribers.set(key, sub);
   }
 
+  /** Forgets a discovered sentinel that keeps failing; seeds are kept (their DNS may move). */
+  #noteFailure(s: HostPort, key: string): void {
+    const n = (this.#failures.get(key) ?? 0) + 1;
+    this.#failures.set(key, n);
+    if (n < DEFAULTS.sentinelPruneAfterFailures || this.#o.sentinels.some((seed) => same(seed, s))) return;
+    const i = this.#known.findIndex((k) => same(k, s));
+    if (i >= 0) this.#known.splice(i, 1);
+    this.#failures.delete(key);
+    this.#commands.get(key)?.disconnect();
+    this.#commands.delete(key);
+    this.#o.logger.info({ sentinel: key, failures: n }, 'forgot a discovered sentinel that keeps failing');
+  }
+
   async #ask(s: HostPort): Promise<Answer> {
     const sentinel = formatAddress(s);
     try {
       const reply = flat(await this.#command(s).call('SENTINEL', ['MASTER', this.#o.masterName]));
+      this.#failures.delete(sentinel);
       const announced = { host: reply.ip ?? '', port: Number(reply.port) };
       const inFailover = /failover_in_progress|promoted/.test(reply.flags ?? '');
       return {
@@ -265,6 +283,7 @@ export class SentinelWatch extends EventEmitter<WatchEvents> {
     } catch (e) {
       const error = e as Error;
       if (/No such master/i.test(error.message)) return { sentinel, unknownMaster: true };
+      this.#noteFailure(s, sentinel);
       return { sentinel, error: this.#lastErrors.get(sentinel) ?? error };
     }
   }

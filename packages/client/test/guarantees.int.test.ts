@@ -294,3 +294,24 @@ describe('reads from replicas', () => {
     }
   });
 });
+
+describe('the sentinel list', () => {
+  it('learns the other sentinels from one seed, and forgets a learnt one that keeps failing', async () => {
+    await using t = await startSentinel({ replicas: 1, sentinels: 3 });
+    const [seed, a, b] = t.sentinels;
+    if (!seed || !a || !b) throw new Error('topology');
+    const client = await connect(`redis-sentinel://127.0.0.1:${seed.port}/?name=${t.masterName}`, { sentinelPollMs: 100 });
+    const watch = (client as unknown as { sentinelWatch: SentinelWatch }).sentinelWatch;
+    const ports = () => watch.sentinels.map((s) => s.port).sort();
+    try {
+      await until(() => ports().length === 3, 10_000, 'the other sentinels to be learnt');
+      expect(ports()).toEqual([seed.port, a.port, b.port].sort());
+      await a.kill();
+      await until(() => !ports().includes(a.port), 15_000, 'the dead sentinel to be forgotten');
+      expect(ports()).toEqual([seed.port, b.port].sort());
+      expect(await client.set('k', '1')).toBe('OK');
+    } finally {
+      client.disconnect();
+    }
+  });
+});
