@@ -315,3 +315,24 @@ describe('the sentinel list', () => {
     }
   });
 });
+
+describe('sentinel connections', () => {
+  it('are shared by every client of the process that watches the same master', async () => {
+    await using t = await startSentinel({ replicas: 0, sentinels: 1 });
+    const sentinel = t.sentinels[0];
+    if (!sentinel) throw new Error('no sentinel');
+    const count = async () =>
+      String(await sentinel.call('CLIENT', 'LIST'))
+        .trim()
+        .split('\n').length;
+    const baseline = await count();
+    const first = await connect(t.url);
+    const withOne = await count();
+    const others = await Promise.all(Array.from({ length: 5 }, () => connect(t.url)));
+    const dup = first.duplicate();
+    await dup.ping();
+    expect(await count()).toBe(withOne);
+    expect(withOne).toBeGreaterThan(baseline);
+    for (const c of [first, dup, ...others]) c.disconnect();
+  });
+});
