@@ -316,7 +316,7 @@ describe('the sentinel list', () => {
   });
 });
 
-describe('sentinel connections', () => {
+describe('sentinel connections, shared', () => {
   it('are shared by every client of the process that watches the same master', async () => {
     await using t = await startSentinel({ replicas: 0, sentinels: 1 });
     const sentinel = t.sentinels[0];
