@@ -27,7 +27,29 @@ export const DEFAULTS = {
   publishDeadlineMs: 15_000,
   /** The largest encoded event accepted, so one bad publisher cannot stall every node. */
   maxEventBytes: 1024 * 1024,
+  /**
+   * How long past its BLOCK a read may go unanswered before the watchdog drops the connection
+   * and reads again: one second, as BullMQ's watchdog for a hung XREAD (#4479) does.
+   */
+  readTimeoutMs: 1_000,
+  /** Presence renewal: a second node with the same id is seen within about two beats. */
+  heartbeatMs: 1_000,
+  /** A presence not renewed for this many beats belongs to a process that is gone. */
+  presenceBeats: 3,
+  /** The periodic `stats` event: often enough for a dashboard, rare enough to cost nothing. */
+  statsIntervalMs: 10_000,
+  /**
+   * An event-loop stall this long, shortly before the server closed the subscription, is taken
+   * as the reason Redis closed it: the subscriber stopped reading and hit its output-buffer limit.
+   */
+  stallThresholdMs: 250,
+  /** How recent that stall must be. */
+  stallWindowMs: 5_000,
+  /** Age-based retention (XTRIM MINID, server clock) runs at most this often per publisher. */
+  ageTrimIntervalMs: 1_000,
+  /** Entries read per call when a node rebuilds its dedupe window or looks for where a rollback left it. */
+  scanPage: 1_000,
 } as const;
 
 /** Keyspace prefixes of the event bus's own namespaces (coordis keeps 220–229 for events). */
-export const PREFIXES = { stream: 220, checkpoint: 221, channel: 222 } as const;
+export const PREFIXES = { stream: 220, checkpoint: 221, channel: 222, node: 223, presence: 224 } as const;

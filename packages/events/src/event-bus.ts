@@ -1,85 +1,51 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallOptions, coalesceWrites, isCoordisError, LuaScript, readLua } from '@coordis/client';
-import type { Keyspace } from '@coordis/keyspace';
 import { EventEmitter } from 'eventemitter3';
 import type { Redis } from 'ioredis';
-import type { BusEvents, BusStats, Gap, InvalidEvent } from './bus-events.js';
-import { type EnvelopeCodec, jsonCodec } from './codec.js';
+import type { BusEvents, BusStats, Gap, GapKind, InvalidEvent } from './bus-events.js';
+import type { EventBusOptions, ResolvedOptions } from './bus-options.js';
+import { resolveOptions } from './bus-options.js';
+import { ChannelSubscriber } from './channel-subscriber.js';
 import { DedupeWindow } from './dedupe-window.js';
 import { DEFAULTS } from './defaults.js';
 import { asEnvelope, type Envelope, envelope as makeEnvelope } from './envelope.js';
-import { BusClosedError, EventBusConfigError, EventTooLargeError, InvalidPayloadError, UnknownEventTypeError } from './errors.js';
+import {
+  BusClosedError,
+  EventBusConfigError,
+  EventTooLargeError,
+  InvalidPayloadError,
+  NodeIdCollisionError,
+  UnknownEventTypeError,
+} from './errors.js';
 import { type BusKeys, busKeys } from './event-keys.js';
 import { assertEventType, assertPattern, type Matching, matchPattern } from './event-pattern.js';
-import { HandlerQueue, type OverflowPolicy } from './handler-queue.js';
+import { type HandlerContext, TRANSIENT_CONTEXT } from './handler-context.js';
+import { HandlerQueue } from './handler-queue.js';
+import { NodePresence } from './node-presence.js';
 import { type EventMap, type PayloadIn, type PayloadOut, type Validation, validate, validateNow } from './schema.js';
-
-/** Durable-mode settings. */
-export interface DurableOptions {
-  /** Keep about this many events. @default 100000 */
-  readonly maxLen?: number;
-  /** Drop events older than this (server clock). @default 24 h */
-  readonly maxAgeMs?: number;
-  /** Where a node with no checkpoint starts: only new events, or everything retained. @default 'latest' */
-  readonly startFrom?: 'latest' | 'earliest';
-  /**
-   * Publish only once this many replicas have the event (WAIT), so a failover cannot lose an
-   * acknowledged event. Needs a client from @coordis/client. @default 0
-   */
-  readonly publishReplicas?: number;
-  /** How long WAIT may take per publish. @default 1000 */
-  readonly publishReplicasTimeoutMs?: number;
-  /** @default 500 */
-  readonly readCount?: number;
-  /** @default 1000 */
-  readonly blockMs?: number;
-}
-
-/** Options of `createEventBus`. */
-export interface EventBusOptions<E extends EventMap> {
-  /**
-   * The Redis client: a client from @coordis/client (recommended: it follows failovers) or any
-   * ioredis `Redis`. The bus opens its own subscriber / reader from it with `duplicate()`.
-   */
-  readonly client: Redis;
-  /** This node's id, unique in the cluster of services; events it publishes carry it. */
-  readonly nodeId: string;
-  /** The bus's name: nodes with the same name (and keyspace app) exchange events. */
-  readonly namespace: string;
-  /** Every event type mapped to its payload schema (any Standard Schema validator, or `type<T>()`). */
-  readonly events: E;
-  /** @default 'transient' */
-  readonly mode?: 'transient' | 'durable';
-  readonly durable?: DurableOptions;
-  /** The keyspace the bus's keys come from. @default createKeyspace() (app 'coordis') */
-  readonly keyspace?: Keyspace<'text'>;
-  /** @default JSON */
-  readonly codec?: EnvelopeCodec;
-  /** Deliver this node's own events to its handlers too. @default false */
-  readonly echo?: boolean;
-  /** Handlers running at once (transient mode; durable mode handles events one at a time, in order). @default 1 */
-  readonly concurrency?: number;
-  /** Transient events waiting for a handler. @default 10000 */
-  readonly maxQueue?: number;
-  /** @default 'drop-oldest' */
-  readonly overflow?: OverflowPolicy;
-  /** @default 10000 */
-  readonly dedupeWindow?: number;
-  /** @default 1 MiB */
-  readonly maxEventBytes?: number;
-}
+import { StreamReader } from './stream-reader.js';
 
 /** A received event, as handlers see it: the envelope with its validated payload. */
 export type EventOf<E extends EventMap, K extends keyof E & string> = K extends unknown ? Envelope<K, PayloadOut<E, K>> : never;
 
-type Handler = (event: Envelope) => unknown;
+/** Per-publish options. */
+export interface PublishOptions {
+  /**
+   * The event id, for a caller that publishes the same event again (an outbox, a retry of its
+   * own): every node handles an id once within its dedupe window. Up to 128 characters, no
+   * spaces. @default a new ULID
+   */
+  readonly id?: string;
+}
+
+type Handler = (event: Envelope, ctx: HandlerContext) => unknown;
 
 interface Registration {
   readonly pattern: string;
   readonly handler: Handler;
 }
 
-const PUBLISH = new LuaScript('events_publish', readLua(import.meta.url, 'publish'), ['stream'], ['data', 'maxLen', 'maxAgeMs']);
+const TRIM_AGE = new LuaScript('events_trim_age', readLua(import.meta.url, 'trim-age'), ['stream'], ['maxAgeMs']);
 
 type OptionsView = Redis & { withOptions(opts: CallOptions): Redis };
 const hasOptions = (c: Redis): c is OptionsView => typeof (c as unknown as { withOptions?: unknown }).withOptions === 'function';
@@ -88,52 +54,62 @@ const hasOptions = (c: Redis): c is OptionsView => typeof (c as unknown as { wit
  * A typed event bus over Redis for the nodes of a service. Transient mode rides pub/sub (at
  * most once, every interruption reported as a `gap`); durable mode rides a Redis Stream with
  * bounded retention, and each node replays what it missed after a disconnect, a restart or a
- * failover, in order, each event once.
+ * failover, in order, each event once — and reports what retention or a failover took.
  */
 export class EventBus<E extends EventMap> {
-  /** Gaps, invalid messages, handler errors, connection errors. */
+  /** Gaps, invalid messages, handler errors, connection errors, periodic stats. */
   readonly events = new EventEmitter<BusEvents>();
   readonly nodeId: string;
   readonly namespace: string;
   readonly mode: 'transient' | 'durable';
   readonly #o: EventBusOptions<E>;
+  readonly #r: ResolvedOptions;
   readonly #keys: BusKeys;
-  readonly #codec: EnvelopeCodec;
   readonly #types: readonly string[];
   readonly #handlers: Registration[] = [];
   readonly #dedupe: DedupeWindow;
   readonly #queue: HandlerQueue<Envelope>;
-  readonly #stats = { published: 0, received: 0, handled: 0, duplicates: 0, invalid: 0, handlerErrors: 0, gaps: 0 };
-  #connection: Redis | undefined;
+  readonly #stats = { published: 0, received: 0, handled: 0, duplicates: 0, invalid: 0, handlerErrors: 0, gaps: 0, lost: 0 };
+  readonly #gapsByKind: Record<GapKind, number> = { disconnect: 0, trimmed: 0, rollback: 0, overflow: 0 };
+  readonly #presence: NodePresence;
+  #subscriber: ChannelSubscriber | undefined;
+  #reader: StreamReader | undefined;
   #started: Promise<void> | undefined;
   #closing = false;
-  #readLoop: Promise<void> | undefined;
-  #lastId = '0-0';
   #publisher: Redis | undefined;
+  #lastAgeTrim = 0;
+  #statsTimer: NodeJS.Timeout | undefined;
+  /** Drops of the handler queue not reported yet: one `overflow` gap per burst, not per event. */
+  #overflow: { from: number; to: number; count: number } | undefined;
 
   constructor(o: EventBusOptions<E>) {
-    if (!o.nodeId || /\s/.test(o.nodeId))
-      throw new EventBusConfigError('nodeId must be a non-empty string without spaces, unique among the nodes of the bus.');
+    if (!o.nodeId || /\s/.test(o.nodeId) || o.nodeId.length > 200)
+      throw new EventBusConfigError(
+        'nodeId must be a non-empty string of at most 200 characters without spaces, unique among the nodes of the bus.',
+      );
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.namespace))
       throw new EventBusConfigError(`namespace "${o.namespace}" must be 1–100 letters, digits, '.', '_' or '-'.`);
     this.#types = Object.keys(o.events);
     if (this.#types.length === 0) throw new EventBusConfigError('the events map is empty: declare at least one event type.');
     for (const t of this.#types) assertEventType(t);
     this.#o = o;
+    this.#r = resolveOptions(o);
     this.nodeId = o.nodeId;
     this.namespace = o.namespace;
-    this.mode = o.mode ?? DEFAULTS.mode;
-    this.#keys = busKeys(o.keyspace, o.namespace);
-    this.#codec = o.codec ?? jsonCodec;
-    this.#dedupe = new DedupeWindow(o.dedupeWindow ?? DEFAULTS.dedupeWindow);
+    this.mode = this.#r.mode;
+    this.#keys = busKeys(o.keyspace, o.namespace, o.nodeId);
+    this.#dedupe = new DedupeWindow(this.#r.dedupeWindow);
     this.#queue = new HandlerQueue<Envelope>(
-      (e) => this.#dispatch(e),
-      o.concurrency ?? DEFAULTS.concurrency,
-      o.maxQueue ?? DEFAULTS.maxQueue,
-      o.overflow ?? DEFAULTS.overflow,
-      (dropped) =>
-        this.#gap({ kind: 'overflow', from: dropped[0]?.ts ?? Date.now(), to: dropped.at(-1)?.ts ?? Date.now(), count: dropped.length }),
+      (e) => this.#dispatch(e, TRANSIENT_CONTEXT),
+      this.#r.concurrency,
+      this.#r.maxQueue,
+      this.#r.overflow,
+      (dropped) => this.#dropped(dropped),
     );
+    this.#presence = new NodePresence(o.client, this.#keys.presence, this.#r.heartbeatMs, DEFAULTS.presenceBeats, {
+      collision: (other) => this.events.emit('error', new NodeIdCollisionError(this.nodeId, this.namespace, other)),
+      error: (e) => this.events.emit('error', e),
+    });
   }
 
   /** The keys (durable) and channel (transient) this bus uses. */
@@ -143,12 +119,13 @@ export class EventBus<E extends EventMap> {
 
   /**
    * Registers a handler for one event type or a pattern (`mailbox.*`: one segment, `mailbox.**`:
-   * any). Register before `start()`: a durable bus consumes events as it reads them. Returns the
-   * function that removes the handler.
+   * any). Register before `start()`: a durable bus consumes events as it reads them. The handler
+   * gets the event and a context (`ctx.tx` for writes committed with the checkpoint, durable
+   * mode). Returns the function that removes the handler.
    */
   on<P extends (keyof E & string) | '*' | '**' | `${string}.*` | `${string}.**`>(
     pattern: P,
-    handler: (event: EventOf<E, Matching<keyof E & string, P>>) => unknown,
+    handler: (event: EventOf<E, Matching<keyof E & string, P>>, ctx: HandlerContext) => unknown,
   ): () => void {
     assertPattern(pattern);
     if (!this.#types.some((t) => matchPattern(pattern, t))) {
@@ -163,20 +140,27 @@ export class EventBus<E extends EventMap> {
   }
 
   /** Validates, wraps and publishes an event; resolves with its envelope once Redis took it. */
-  async publish<K extends keyof E & string>(type: K, payload: PayloadIn<E, K>): Promise<Envelope<K, PayloadOut<E, K>>> {
+  async publish<K extends keyof E & string>(
+    type: K,
+    payload: PayloadIn<E, K>,
+    options: PublishOptions = {},
+  ): Promise<Envelope<K, PayloadOut<E, K>>> {
     if (this.#closing) throw new BusClosedError();
     const schema = this.#o.events[type];
     if (!schema) throw new UnknownEventTypeError(type, this.#types);
+    if (options.id !== undefined && (!options.id || options.id.length > 128 || /\s/.test(options.id))) {
+      throw new EventBusConfigError(`publish({ id }) must be 1–128 characters without spaces (got "${options.id.slice(0, 40)}").`);
+    }
     const checked = await validate(schema, payload);
     if (!checked.ok) throw new InvalidPayloadError(type, checked.issues);
-    const env = makeEnvelope(type, this.nodeId, checked.value as PayloadOut<E, K>);
-    const data = this.#codec.encode(env);
-    const limit = this.#o.maxEventBytes ?? DEFAULTS.maxEventBytes;
+    const made = makeEnvelope(type, this.nodeId, checked.value as PayloadOut<E, K>);
+    const env = options.id === undefined ? made : { ...made, id: options.id };
+    const data = this.#r.codec.encode(env);
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (bytes > limit) throw new EventTooLargeError(type, bytes, limit);
+    if (bytes > this.#r.maxEventBytes) throw new EventTooLargeError(type, bytes, this.#r.maxEventBytes);
+    // Publishes issued in one tick leave in a few socket writes instead of one each.
+    coalesceWrites(this.#o.client);
     if (this.mode === 'transient') {
-      // Publishes issued in one tick leave in a few socket writes instead of one each.
-      coalesceWrites(this.#o.client);
       await this.#o.client.publish(this.#keys.channel, data);
     } else {
       await this.#append(data);
@@ -185,18 +169,14 @@ export class EventBus<E extends EventMap> {
     return env;
   }
 
-  /** XADD with retention; a write whose outcome is unknown is sent again (receivers dedupe by id). */
+  /** XADD with length retention; a write whose outcome is unknown is sent again (receivers dedupe by id). */
   async #append(data: string | Buffer): Promise<void> {
-    const d = this.#o.durable ?? {};
-    this.#publisher ??= this.#publisherClient(d);
+    this.#publisher ??= this.#publisherClient();
+    this.#trimByAge();
     const deadline = Date.now() + DEFAULTS.publishDeadlineMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        await PUBLISH.run(
-          this.#publisher,
-          { stream: this.#keys.stream },
-          { data, maxLen: d.maxLen ?? DEFAULTS.maxLen, maxAgeMs: d.maxAgeMs ?? DEFAULTS.maxAgeMs },
-        );
+        await this.#publisher.xadd(this.#keys.stream, 'MAXLEN', '~', this.#r.durable.maxLen, '*', 'e', data);
         return;
       } catch (e) {
         const retryable = isCoordisError(e) && ['COORDIS_UNKNOWN_OUTCOME', 'COORDIS_UNAVAILABLE', 'COORDIS_NOT_DURABLE'].includes(e.code);
@@ -206,19 +186,25 @@ export class EventBus<E extends EventMap> {
     }
   }
 
-  #publisherClient(d: DurableOptions): Redis {
+  /** Age retention on the server's clock, at most once per interval: retention is coarse, publishes are many. */
+  #trimByAge(): void {
+    const maxAgeMs = this.#r.durable.maxAgeMs;
+    const now = Date.now();
+    if (maxAgeMs === 0 || now - this.#lastAgeTrim < DEFAULTS.ageTrimIntervalMs) return;
+    this.#lastAgeTrim = now;
+    TRIM_AGE.run(this.#o.client, { stream: this.#keys.stream }, { maxAgeMs }).catch((e: Error) => this.events.emit('error', e));
+  }
+
+  #publisherClient(): Redis {
     const client = this.#o.client;
-    const replicas = d.publishReplicas ?? 0;
+    const { publishReplicas: replicas, publishReplicasTimeoutMs: timeoutMs } = this.#r.durable;
     if (replicas > 0 && !hasOptions(client)) {
       throw new EventBusConfigError(
         'durable.publishReplicas needs a client from @coordis/client (connect()); a plain ioredis client cannot confirm replicas per write.',
       );
     }
     if (!hasOptions(client)) return client;
-    return client.withOptions({
-      delivery: 'safe',
-      durable: replicas > 0 ? { replicas, timeoutMs: d.publishReplicasTimeoutMs ?? 1000 } : false,
-    });
+    return client.withOptions({ delivery: 'safe', durable: replicas > 0 ? { replicas, timeoutMs } : false });
   }
 
   /**
@@ -227,83 +213,53 @@ export class EventBus<E extends EventMap> {
    */
   start(): Promise<void> {
     if (this.#closing) return Promise.reject(new BusClosedError());
-    this.#started ??= this.mode === 'transient' ? this.#subscribe() : this.#startReading();
+    this.#started ??= this.#start();
     return this.#started;
   }
 
-  async #subscribe(): Promise<void> {
-    const sub = this.#o.client.duplicate();
-    this.#connection = sub;
-    let downSince: number | undefined;
-    let connectedOnce = false;
-    sub.on('error', (e: Error) => this.events.emit('error', e));
-    sub.on('close', () => {
-      if (connectedOnce && !this.#closing) downSince ??= Date.now();
-    });
-    sub.on('ready', () => {
-      if (downSince !== undefined) {
-        this.#gap({
-          kind: 'disconnect',
-          from: downSince,
-          to: Date.now(),
-          reason: 'the subscription was interrupted; events published meanwhile are lost',
-        });
-        downSince = undefined;
-      }
-      connectedOnce = true;
-    });
-    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.#receive(message));
-    await sub.subscribe(this.#keys.channel);
-    connectedOnce = true;
-    this.events.emit('ready');
-  }
-
-  async #startReading(): Promise<void> {
-    const client = this.#o.client;
-    const saved = await client.hget(this.#keys.checkpoints, this.nodeId);
-    if (saved) {
-      this.#lastId = saved;
-    } else if ((this.#o.durable?.startFrom ?? DEFAULTS.startFrom) === 'latest') {
-      const last = (await client.xrevrange(this.#keys.stream, '+', '-', 'COUNT', 1))[0];
-      this.#lastId = last ? last[0] : '0-0';
-      await client.hset(this.#keys.checkpoints, this.nodeId, this.#lastId);
+  async #start(): Promise<void> {
+    await this.#presence.start();
+    if (this.mode === 'transient') {
+      this.#subscriber = new ChannelSubscriber(
+        this.#o.client,
+        this.#keys.channel,
+        { stallThresholdMs: DEFAULTS.stallThresholdMs, stallWindowMs: DEFAULTS.stallWindowMs },
+        { receive: (raw) => this.#receive(raw), gap: (g) => this.#gap(g), error: (e) => this.events.emit('error', e) },
+      );
+      await this.#subscriber.start();
+    } else {
+      const d = this.#r.durable;
+      this.#reader = new StreamReader(
+        this.#o.client,
+        {
+          nodeId: this.nodeId,
+          namespace: this.namespace,
+          keys: this.#keys,
+          readCount: d.readCount,
+          blockMs: d.blockMs,
+          readTimeoutMs: d.readTimeoutMs,
+          startFrom: d.startFrom,
+          scanPage: DEFAULTS.scanPage,
+          dedupeWindow: this.#r.dedupeWindow,
+          instance: this.#presence.instance,
+        },
+        this.#dedupe,
+        {
+          accept: (raw, read) => this.#accept(raw, read),
+          dispatch: (env, ctx) => this.#dispatch(env, ctx),
+          peekId: (raw) => this.#peekId(raw),
+          handlerError: (error, env) => this.#handlerError(error, env),
+          gap: (g) => this.#gap(g),
+          error: (e) => this.events.emit('error', e),
+        },
+      );
+      await this.#reader.start();
     }
-    const reader = client.duplicate();
-    reader.on('error', (e: Error) => this.events.emit('error', e));
-    this.#connection = reader;
-    this.#readLoop = this.#read(reader);
-    this.events.emit('ready');
-  }
-
-  async #read(reader: Redis): Promise<void> {
-    const d = this.#o.durable ?? {};
-    const count = d.readCount ?? DEFAULTS.readCount;
-    const block = d.blockMs ?? DEFAULTS.blockMs;
-    // A blocked read must never be replayed by the client on another connection: the loop
-    // issues the next one itself, from the checkpoint it holds.
-    const view = hasOptions(reader) ? reader.withOptions({ delivery: 'never' }) : reader;
-    for (let failures = 0; !this.#closing; ) {
-      let reply: [Buffer, [Buffer, Buffer[]][]][] | null;
-      try {
-        reply = (await view.xreadBuffer('COUNT', count, 'BLOCK', block, 'STREAMS', this.#keys.stream, this.#lastId)) as typeof reply;
-        failures = 0;
-      } catch (e) {
-        if (this.#closing) break;
-        this.events.emit('error', e as Error);
-        await sleep(Math.min(50 * 2 ** failures++, 2000));
-        continue;
-      }
-      for (const [, entries] of reply ?? []) {
-        for (const [id, fields] of entries) {
-          const i = fields.findIndex((f) => f.toString() === 'e');
-          const raw = i >= 0 ? fields[i + 1] : undefined;
-          const env = raw ? await this.#accept(raw) : undefined;
-          if (env) await this.#dispatch(env);
-          this.#lastId = id.toString();
-        }
-        await this.#o.client.hset(this.#keys.checkpoints, this.nodeId, this.#lastId).catch((e: Error) => this.events.emit('error', e));
-      }
+    if (this.#r.statsIntervalMs > 0) {
+      this.#statsTimer = setInterval(() => this.events.emit('stats', this.stats()), this.#r.statsIntervalMs);
+      this.#statsTimer.unref();
     }
+    this.events.emit('ready');
   }
 
   #receive(raw: Buffer): void {
@@ -320,25 +276,38 @@ export class EventBus<E extends EventMap> {
     }
   }
 
+  /** The event id of raw bytes, without validating them (a durable node rebuilding its dedupe window). */
+  #peekId(raw: Buffer): string | undefined {
+    try {
+      const id = (this.#r.codec.decode(raw) as { id?: unknown } | null)?.id;
+      return typeof id === 'string' ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Decode, check, dedupe and validate a raw message; undefined when it is dropped. Stays
    * synchronous unless the schema validates asynchronously.
    */
-  #accept(raw: Buffer): Envelope | undefined | Promise<Envelope | undefined> {
+  #accept(raw: Buffer, read = -1): Envelope | undefined | Promise<Envelope | undefined> {
     this.#stats.received++;
-    const limit = this.#o.maxEventBytes ?? DEFAULTS.maxEventBytes;
-    if (raw.length > limit)
+    if (raw.length > this.#r.maxEventBytes)
       return this.#invalid({ reason: 'too-large', detail: `${raw.length} bytes`, sample: raw.subarray(0, 80).toString() });
     let decoded: unknown;
     try {
-      decoded = this.#codec.decode(raw);
+      decoded = this.#r.codec.decode(raw);
     } catch (e) {
       return this.#invalid({ reason: 'decode', detail: (e as Error).message, sample: raw.subarray(0, 80).toString() });
     }
     const checked = asEnvelope(decoded);
     if (!checked.ok) return this.#invalid({ reason: checked.reason, detail: checked.detail, sample: raw.subarray(0, 80).toString() });
     const env = checked.envelope;
-    if (env.origin === this.nodeId && !this.#o.echo) return undefined;
+    if (env.origin === this.nodeId && !this.#r.echo) {
+      // Own events still mark the window, so a durable node that replays them knows them.
+      this.#dedupe.admit(env.id, read);
+      return undefined;
+    }
     const schema = this.#o.events[env.type];
     if (!schema)
       return this.#invalid({
@@ -347,7 +316,7 @@ export class EventBus<E extends EventMap> {
         type: env.type,
         sample: raw.subarray(0, 80).toString(),
       });
-    if (!this.#dedupe.admit(env.id)) {
+    if (!this.#dedupe.admit(env.id, read)) {
       this.#stats.duplicates++;
       return undefined;
     }
@@ -369,28 +338,56 @@ export class EventBus<E extends EventMap> {
 
   #gap(gap: Gap): void {
     this.#stats.gaps++;
+    this.#gapsByKind[gap.kind]++;
+    if (gap.approxCount !== undefined) this.#stats.lost += gap.approxCount;
     this.events.emit('gap', gap);
   }
 
+  #dropped(dropped: Envelope[]): void {
+    const now = Date.now();
+    const from = dropped[0]?.ts ?? now;
+    const to = dropped.at(-1)?.ts ?? now;
+    if (this.#overflow) {
+      this.#overflow.to = to;
+      this.#overflow.count += dropped.length;
+      return;
+    }
+    this.#overflow = { from, to, count: dropped.length };
+    // Drops of one burst (one socket read) become one gap.
+    setImmediate(() => {
+      const o = this.#overflow;
+      this.#overflow = undefined;
+      if (!o) return;
+      this.#gap({
+        kind: 'overflow',
+        from: o.from,
+        to: o.to,
+        approxCount: o.count,
+        policy: this.#r.overflow,
+        reason: `the handler queue was full (maxQueue ${this.#r.maxQueue}): ${o.count} events dropped (${this.#r.overflow})`,
+      });
+    });
+  }
+
   /** Runs every matching handler in registration order; synchronous handlers cost no promise. */
-  #dispatch(env: Envelope, from = 0): void | Promise<void> {
+  #dispatch(env: Envelope, ctx: HandlerContext, from = 0): void | Promise<void> {
     const handlers = this.#handlers;
     for (let i = from; i < handlers.length; i++) {
       const { pattern, handler } = handlers[i] as Registration;
       if (pattern !== env.type && !matchPattern(pattern, env.type)) continue;
       let result: unknown;
       try {
-        result = handler(env);
+        result = handler(env, ctx);
       } catch (error) {
         this.#handlerError(error, env);
         continue;
       }
       if (result instanceof Promise) {
         return result.then(
-          () => this.#dispatch(env, i + 1),
+          () => this.#dispatch(env, ctx, i + 1),
           (error: unknown) => {
             this.#handlerError(error, env);
-            return this.#dispatch(env, i + 1);
+            return this.#dispatch(env, ctx, i + 1);
           },
         );
       }
@@ -398,14 +395,24 @@ export class EventBus<E extends EventMap> {
     this.#stats.handled++;
   }
 
-  #handlerError(error: unknown, env: Envelope): void {
+  #handlerError(error: unknown, env: { readonly type: string; readonly id: string }): void {
     this.#stats.handlerErrors++;
     this.events.emit('handlerError', { error, type: env.type, id: env.id });
   }
 
-  /** Counters for this node. */
+  /** Counters and gauges for this node. */
   stats(): BusStats {
-    return { ...this.#stats, queued: this.#queue.depth };
+    const reader = this.#reader;
+    const oldest = this.#queue.oldest;
+    return {
+      ...this.#stats,
+      gapsByKind: { ...this.#gapsByKind },
+      queued: this.#queue.depth,
+      lagEvents: reader ? reader.lagEvents : this.#queue.depth,
+      lagMs: reader ? reader.lagMs : oldest ? Math.max(0, Date.now() - oldest.ts) : 0,
+      readTimeouts: reader?.readTimeouts ?? 0,
+      collisions: this.#presence.collisions,
+    };
   }
 
   /**
@@ -415,17 +422,12 @@ export class EventBus<E extends EventMap> {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    const conn = this.#connection;
-    if (this.mode === 'transient') {
-      await conn?.unsubscribe().catch(() => {});
-      await this.#queue.drain();
-    } else {
-      // Unblock the pending read at once rather than waiting out BLOCK.
-      conn?.disconnect();
-      await this.#readLoop;
-      await this.#o.client.hset(this.#keys.checkpoints, this.nodeId, this.#lastId).catch(() => {});
-    }
-    conn?.disconnect();
+    if (this.#statsTimer) clearInterval(this.#statsTimer);
+    await this.#started?.catch(() => {});
+    await this.#subscriber?.close();
+    await this.#queue.drain();
+    await this.#reader?.close();
+    await this.#presence.stop();
     this.events.removeAllListeners();
   }
 }

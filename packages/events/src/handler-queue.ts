@@ -23,6 +23,11 @@ export class HandlerQueue<T> {
     return this.#waiting.length;
   }
 
+  /** The item that has waited longest, if any. */
+  get oldest(): T | undefined {
+    return this.#waiting[0];
+  }
+
   push(item: T): void {
     if (this.#waiting.length >= this.limit) {
       if (this.policy === 'drop-newest') {
