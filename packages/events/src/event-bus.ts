@@ -256,7 +256,7 @@ export class EventBus<E extends EventMap> {
       await this.#reader.start();
     }
     if (this.#r.statsIntervalMs > 0) {
-      this.#statsTimer = setInterval(() => this.events.emit('stats', this.stats()), this.#r.statsIntervalMs);
+      this.#statsTimer = setInterval(() => void this.#tick(), this.#r.statsIntervalMs);
       this.#statsTimer.unref();
     }
     this.events.emit('ready');
@@ -400,7 +400,12 @@ export class EventBus<E extends EventMap> {
     this.events.emit('handlerError', { error, type: env.type, id: env.id });
   }
 
-  /** Counters and gauges for this node. */
+  async #tick(): Promise<void> {
+    await this.#reader?.refresh().catch((e: Error) => this.events.emit('error', e));
+    if (!this.#closing) this.events.emit('stats', this.stats());
+  }
+
+  /** Counters and gauges for this node (durable lag as of the last read or `stats` tick). */
   stats(): BusStats {
     const reader = this.#reader;
     const oldest = this.#queue.oldest;

@@ -144,6 +144,16 @@ export class StreamReader {
     return lag !== undefined && lag > 0 && this.#waitingSinceMs > 0 ? Math.max(0, Date.now() - this.#waitingSinceMs) : 0;
   }
 
+  /** Reads the stream's counters again (on the bus's client), so lag shows while a handler is stuck. */
+  async refresh(): Promise<void> {
+    if (!this.#connection || this.#closing) return;
+    try {
+      this.#info = parseStreamInfo(await this.#client.call('XINFO', 'STREAM', this.#o.keys.stream));
+    } catch (e) {
+      if (!isNoSuchKey(e)) throw e;
+    }
+  }
+
   /**
    * Opens the reader's connection, finds this node's position (its checkpoint, or the stream's
    * tail or head for a new node), rebuilds the dedupe window from the entries before it, checks
@@ -259,8 +269,11 @@ export class StreamReader {
       (e: unknown) => {
         if (e instanceof Error && /EXECABORT/.test(e.message) && commit.recorder) {
           // A handler queued a command Redis refused outright: nothing of the batch applied.
-          // Report it on each of those events and commit the checkpoint without their writes.
-          for (const owner of commit.owners) this.#host.handlerError(e, owner);
+          // Report it on each event that queued writes (Redis does not say which command it
+          // was) and commit the checkpoint without their writes.
+          const previous = (e as Error & { previousErrors?: Error[] }).previousErrors ?? [];
+          const reported = new Error(`${e.message} ${previous.map((p) => p.message).join('; ')}`.trim(), { cause: e });
+          for (const owner of commit.owners) this.#host.handlerError(reported, owner);
           commit.recorder = undefined;
           commit.owners = [];
           throw new CommitError(nodeId, e);
