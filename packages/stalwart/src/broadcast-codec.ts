@@ -1,7 +1,7 @@
 import { CACHE_KINDS, type CacheInvalidation, type CacheKind, type StalwartBatch, type StalwartEvent } from './broadcast-events.js';
 import { DEFAULTS } from './defaults.js';
 import { BroadcastEncodeError } from './errors.js';
-import { type LebWidth, readLeb128, writeLeb128 } from './leb128.js';
+import { LebError, LebReader, writeLeb128 } from './leb128.js';
 import { OBJECT_TYPES, type ObjectTypeName, objectTypeName } from './object-types.js';
 
 // The `stwt.agora` wire format, as crates/services/src/broadcast/mod.rs (BroadcastBatch) writes
@@ -40,10 +40,7 @@ class Stop {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-class Reader {
-  at = 0;
-  constructor(readonly bytes: Uint8Array) {}
-
+class Reader extends LebReader {
   byte(what: string): number {
     const b = this.bytes[this.at];
     if (b === undefined) throw new Stop('truncated', `the message ends before ${what}`);
@@ -51,24 +48,32 @@ class Reader {
     return b;
   }
 
-  big(width: LebWidth, what: string): bigint {
-    const r = readLeb128(this.bytes, this.at, width);
-    if (!r.ok) {
-      throw new Stop(
-        r.reason,
-        r.reason === 'truncated' ? `the message ends inside ${what}` : `${what} runs past the ${width} Stalwart reads it as`,
-      );
+  #stop(e: unknown, what: string, width: string): never {
+    if (!(e instanceof LebError)) throw e;
+    throw new Stop(
+      e.reason,
+      e.reason === 'truncated' ? `the message ends inside ${what}` : `${what} runs past the ${width} Stalwart reads it as`,
+    );
+  }
+
+  big(what: string): bigint {
+    try {
+      return this.u64();
+    } catch (e) {
+      return this.#stop(e, what, 'u64');
     }
-    this.at = r.next;
-    return r.value;
   }
 
   int(width: 'u16' | 'u32', what: string): number {
-    return Number(this.big(width, what));
+    try {
+      return this.uint(width);
+    } catch (e) {
+      return this.#stop(e, what, width);
+    }
   }
 
   text(what: string): string {
-    const length = this.big('u64', `the length of ${what}`);
+    const length = this.big(`the length of ${what}`);
     if (length > BigInt(this.bytes.length - this.at)) throw new Stop('truncated', `the message ends inside ${what}`);
     const end = this.at + Number(length);
     const raw = this.bytes.subarray(this.at, end);
@@ -100,15 +105,15 @@ function cacheItem(r: Reader): CacheInvalidation {
 function readEvent(r: Reader, tag: number): StalwartEvent {
   switch (tag) {
     case 0: {
-      const changeId = r.big('u64', 'a change id');
-      const types = r.big('u64', 'a data-type bitmap');
+      const changeId = r.big('a change id');
+      const types = r.big('a data-type bitmap');
       return { type: 'stateChange', accountId: r.int('u32', 'an account id'), changeId, types };
     }
     case 1: {
       const accountId = r.int('u32', 'an account id');
       const eventId = r.int('u32', 'an event id');
       // An i64 written as its two's-complement u64; 0 stands for "no recurrence".
-      const recurrence = BigInt.asIntN(64, r.big('u64', 'a recurrence id'));
+      const recurrence = BigInt.asIntN(64, r.big('a recurrence id'));
       const uid = r.text('a uid');
       const alertId = r.text('an alert id');
       return recurrence === 0n
@@ -118,20 +123,20 @@ function readEvent(r: Reader, tag: number): StalwartEvent {
     case 2: {
       const accountId = r.int('u32', 'an account id');
       const emailId = r.int('u32', 'an email id');
-      return { type: 'emailPush', accountId, emailId, changeId: r.big('u64', 'a change id') };
+      return { type: 'emailPush', accountId, emailId, changeId: r.big('a change id') };
     }
     case 3:
       return { type: 'pushServerUpdate', accountId: r.int('u32', 'an account id') };
     case 4:
     case 5: {
       const object = r.object();
-      const id = r.big('u64', 'an object id');
+      const id = r.big('an object id');
       return tag === 4 ? { type: 'registryInsert', object, id } : { type: 'registryDelete', object, id };
     }
     case 6:
       return { type: 'registryReload', object: r.object() };
     case 7: {
-      const count = r.big('u64', 'a cache item count');
+      const count = r.big('a cache item count');
       const items: CacheInvalidation[] = [];
       // Each item is at least two bytes: a count beyond that is a truncated message, found
       // without allocating for it.
@@ -158,17 +163,17 @@ function readEvent(r: Reader, tag: number): StalwartEvent {
  * events before the first bad byte and a `problem` saying why and where reading stopped.
  */
 export function decodeBroadcast(message: Uint8Array): DecodedBroadcast {
-  const node = readLeb128(message, 0, 'u16');
-  if (!node.ok) {
+  const r = new Reader(message);
+  let nodeId: number;
+  try {
+    nodeId = r.uint('u16');
+  } catch {
     return {
       nodeId: undefined,
       events: [],
       problem: { reason: 'no-node-id', offset: 0, detail: message.length === 0 ? 'the message is empty' : 'the node id runs past a u16' },
     };
   }
-  const r = new Reader(message);
-  r.at = node.next;
-  const nodeId = Number(node.value);
   const events: StalwartEvent[] = [];
   while (r.at < message.length) {
     const offset = r.at;

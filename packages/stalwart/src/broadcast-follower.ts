@@ -165,9 +165,11 @@ export class StalwartFollower {
       return;
     }
     this.#stats.batches++;
-    for (const [index, event] of decoded.events.entries()) {
+    const nodeId = decoded.nodeId ?? 0;
+    const events = decoded.events;
+    for (let index = 0; index < events.length; index++) {
       this.#stats.events++;
-      this.#deliver(event, { nodeId: decoded.nodeId ?? 0, index, receivedAtMs });
+      this.#deliver(events[index] as StalwartEvent, { nodeId, index, receivedAtMs });
     }
     if (decoded.problem) {
       this.#stats.invalid++;
@@ -182,17 +184,18 @@ export class StalwartFollower {
     }
   }
 
+  #fail(error: unknown, event: StalwartEvent, meta: BroadcastMeta): void {
+    this.#stats.handlerErrors++;
+    this.events.emit('handlerError', { error, event, meta });
+  }
+
   #call<E>(handler: BroadcastHandler<E> | undefined, value: E, event: StalwartEvent, meta: BroadcastMeta): void {
     if (!handler) return;
-    const fail = (error: unknown) => {
-      this.#stats.handlerErrors++;
-      this.events.emit('handlerError', { error, event, meta });
-    };
     try {
       const r = handler(value, meta);
-      if (r instanceof Promise) r.catch(fail);
+      if (r instanceof Promise) r.catch((error: unknown) => this.#fail(error, event, meta));
     } catch (error) {
-      fail(error);
+      this.#fail(error, event, meta);
     }
   }
 

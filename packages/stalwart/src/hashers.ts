@@ -38,3 +38,16 @@ export function xxh3With(h: Hasher, data: Uint8Array): bigint {
 export async function xxh3Of(data: Uint8Array): Promise<bigint> {
   return xxh3With(await xxh3Hasher(), data);
 }
+
+/**
+ * `xxh3-64(data) % n`, without a BigInt for the usual store counts: the digest's two 32-bit
+ * halves are reduced separately, exact in doubles while `n` stays below 2^21.
+ */
+export function xxh3Mod(h: Hasher, data: Uint8Array, n: number): number {
+  const d = h.init().update(data).digest('binary');
+  const view = new DataView(d.buffer, d.byteOffset, 8);
+  if (n >= 0x20_0000) return Number(view.getBigUint64(0) % BigInt(n));
+  const high = view.getUint32(0);
+  const low = view.getUint32(4);
+  return ((high % n) * (0x1_0000_0000 % n) + (low % n)) % n;
+}

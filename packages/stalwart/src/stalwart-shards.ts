@@ -1,6 +1,6 @@
 import type { Cluster, Redis, RedisKey } from 'ioredis';
 import { StalwartArgumentError, StalwartShardsError } from './errors.js';
-import { xxh3Hasher, xxh3With } from './hashers.js';
+import { xxh3Hasher, xxh3Mod } from './hashers.js';
 
 type Hasher = Awaited<ReturnType<typeof xxh3Hasher>>;
 
@@ -11,7 +11,7 @@ function keyBytes(key: RedisKey): Uint8Array {
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
 }
 
-function shardCountOf(n: number): bigint {
+function shardCountOf(n: number): number {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new StalwartArgumentError(
       'shardCount',
@@ -19,11 +19,11 @@ function shardCountOf(n: number): bigint {
       'pass the number of stores in the sharded store',
     );
   }
-  return BigInt(n);
+  return n;
 }
 
-function indexWith(h: Hasher, key: RedisKey, count: bigint): number {
-  return Number(xxh3With(h, keyBytes(key)) % count);
+function indexWith(h: Hasher, key: RedisKey, count: number): number {
+  return xxh3Mod(h, keyBytes(key), count);
 }
 
 /**
@@ -45,13 +45,13 @@ export class StalwartShards {
   /** The stores, in Stalwart's configuration order. */
   readonly stores: readonly StoreClient[];
   readonly #hasher: Hasher;
-  readonly #count: bigint;
+  readonly #count: number;
 
   /** @internal Use {@link createStalwartShards}. */
   constructor(stores: readonly StoreClient[], hasher: Hasher) {
     this.stores = Object.freeze([...stores]);
     this.#hasher = hasher;
-    this.#count = BigInt(stores.length);
+    this.#count = stores.length;
   }
 
   /** The index of the store that holds `key`. */

@@ -1,3 +1,4 @@
+import { codecs, createKeyspace, isReservedPrefixError, seg } from '@coordis/keyspace';
 import { describe, expect, it } from 'vitest';
 import { isStalwartArgumentError, lowercaseAddress, rateWindow, stalwartKeys } from '../src/index.js';
 
@@ -55,4 +56,20 @@ describe('key inputs', () => {
       stalwartKeys.rateLimit('KV_RATE_LIMIT_AUTH', { login: 'abcd' }, w),
     );
   });
+});
+
+describe('prefixes Stalwart’s maintenance deletes', () => {
+  it.each([12, 13, 14, 15, 17, 18, 19, 20, 22, 24, 27])(
+    'refuses an application namespace at prefix %i in binary mode, naming the danger',
+    (prefix) => {
+      const ks = createKeyspace({ mode: 'binary' });
+      try {
+        ks.define({ name: 'APP', prefix, segments: [seg.string('id')], value: codecs.string });
+        expect.unreachable();
+      } catch (e) {
+        expect(isReservedPrefixError(e)).toBe(true);
+        expect((e as Error).message).toContain('still scans and deletes every key');
+      }
+    },
+  );
 });

@@ -29,6 +29,15 @@ describe('shardIndex', () => {
     expect(checked).toBeGreaterThanOrEqual(100);
   });
 
+  it('reduces the hash exactly for any store count, small or past 2^21', async () => {
+    for (const f of SHARD_FIXTURES) {
+      const hash = BigInt(`0x${f.xxh3}`);
+      for (const n of [1, 6, 1000, 2 ** 21 - 1, 2 ** 21, 2 ** 32 + 15, Number.MAX_SAFE_INTEGER]) {
+        expect(await shardIndex(Buffer.from(f.key, 'hex'), n)).toBe(Number(hash % BigInt(n)));
+      }
+    }
+  });
+
   it('hashes a string key as its UTF-8 bytes', async () => {
     expect(await shardIndex('jörg', 7)).toBe(await shardIndex(Buffer.from('jörg', 'utf8'), 7));
   });
