@@ -1,4 +1,5 @@
 import { type CoordisClient, connect } from '@coordis/client';
+import { createEventBus, type StateChanged, stalwartEvents } from '@coordis/events';
 import { type StandaloneTopology, startStandalone } from '@coordis/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   type StalwartFollower,
   type StateChangeEvent,
   stalwartPublisher,
+  toCoordisEvent,
 } from '../src/index.js';
 import { BROADCAST_FIXTURES, INVALID_BROADCAST_FIXTURES } from './fixtures/stalwart-fixtures.js';
 
@@ -149,6 +151,32 @@ describe('following a Stalwart cluster’s broadcast', () => {
     await stalwart.publish('stwt.agora', encodeBroadcast({ nodeId: 4, events: [{ type: 'cacheInvalidateNegative' }] }));
     expect(await until(seen, 1)).toEqual([{ type: 'cacheInvalidateNegative' }]);
     expect(gaps[0]).toMatchObject({ kind: 'disconnect' });
+  });
+});
+
+describe('bridging to a coordis event bus', () => {
+  it('re-publishes Stalwart’s state changes as typed, validated events of the stalwartEvents catalogue', async () => {
+    const bus = createEventBus({ client: node, nodeId: 'bridge', namespace: 'mail', echo: true, events: { ...stalwartEvents } });
+    const heard: StateChanged[] = [];
+    bus.on('stalwart.state.changed', (e) => void heard.push(e.payload));
+    await bus.start();
+    try {
+      await follow({
+        handlers: {
+          event: async (e) => {
+            const c = toCoordisEvent(e);
+            if (c) await bus.publish(c.type, c.payload);
+          },
+        },
+      });
+      await stalwart.publish(
+        'stwt.agora',
+        encodeBroadcast({ nodeId: 5, events: [{ type: 'stateChange', accountId: 7, changeId: 2n ** 60n, types: 24n }] }),
+      );
+      expect(await until(heard, 1)).toEqual([{ accountId: 7, changeId: String(2n ** 60n), types: ['Mailbox', 'Thread'] }]);
+    } finally {
+      await bus.close();
+    }
   });
 });
 
