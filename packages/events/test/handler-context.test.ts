@@ -9,7 +9,7 @@ describe('CommandRecorder', () => {
   it('records chained commands in order and replays them unchanged', () => {
     const recorder = new CommandRecorder(isCommand);
     recorder.view.set('a', '1').hincrby('h', 'f', 2);
-    recorder.view.rpushBuffer('l', Buffer.from('x'));
+    recorder.view.rpush('l', Buffer.from('x'));
     const replayed: [string, unknown[]][] = [];
     const target = new Proxy({} as ChainableCommander, {
       get:
@@ -21,7 +21,7 @@ describe('CommandRecorder', () => {
     expect(replayed).toEqual([
       ['set', ['a', '1']],
       ['hincrby', ['h', 'f', 2]],
-      ['rpushBuffer', ['l', Buffer.from('x')]],
+      ['rpush', ['l', Buffer.from('x')]],
     ]);
   });
 
