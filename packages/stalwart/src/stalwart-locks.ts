@@ -133,7 +133,8 @@ export class StalwartLock {
   async tryAcquire(): Promise<StalwartLease | undefined> {
     const sentAtMs = Date.now();
     const value = String(Math.floor(this.#now() / 1000) + this.ttlS);
-    const reply = await clientFor(this.store, this.key).set(this.key, value, 'EX', this.ttlS, 'NX');
+    // Argument for argument what Stalwart sends (crates/store/src/backend/redis/lookup.rs, try_lock_).
+    const reply = await clientFor(this.store, this.key).call('SET', this.key, value, 'NX', 'EX', this.ttlS);
     return reply === 'OK' ? new StalwartLease(this, value, sentAtMs) : undefined;
   }
 

@@ -33,19 +33,17 @@ async function stalwartCounts(key: Buffer, periodS: number, nowMs: number): Prom
   return Number(replies?.[0]?.[1]);
 }
 
-/** Every command the server runs while `fn` runs, as MONITOR reports them. */
-async function monitored(fn: () => Promise<unknown>): Promise<string[][]> {
+/** Every command the server runs while `fn` runs, as MONITOR reports them, and what `fn` returned. */
+async function monitored<T>(fn: () => Promise<T>): Promise<[string[][], T]> {
   const monitor = await new Redis(server.url).monitor();
   const seen: string[][] = [];
   monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
-  await fn();
+  const result = await fn();
   await node.ping('end-of-monitor');
   await new Promise((r) => setTimeout(r, 50));
   monitor.disconnect();
-  return seen.slice(
-    0,
-    seen.findIndex((a) => a[0]?.toLowerCase() === 'ping' && a[1] === 'end-of-monitor'),
-  );
+  const end = seen.findIndex((a) => a[0]?.toLowerCase() === 'ping' && a[1] === 'end-of-monitor');
+  return [seen.slice(0, end), result];
 }
 
 describe('rate limits shared with Stalwart', () => {
@@ -71,7 +69,7 @@ describe('rate limits shared with Stalwart', () => {
   it('counts with Stalwart’s own commands: MULTI, INCRBY key 1, EXPIRE key <reset>, EXEC', async () => {
     const limits = stalwartRateLimits(node);
     const nowMs = Date.now();
-    const commands = await monitored(() => limits.hit('KV_RATE_LIMIT_IMAP', { accountId: 77 }, rate, { nowMs }));
+    const [commands] = await monitored(() => limits.hit('KV_RATE_LIMIT_IMAP', { accountId: 77 }, rate, { nowMs }));
     const reset = String(rateWindow(rate.periodS, nowMs).expiresInS);
     expect(commands.map((c) => [c[0]?.toLowerCase(), ...c.slice(2)])).toEqual([['multi'], ['incrby', '1'], ['expire', reset], ['exec']]);
   });
@@ -105,7 +103,7 @@ describe('Stalwart-format locks', () => {
   it('keeps a coordis worker waiting while a Stalwart node holds the task lock, until it expires', async () => {
     const lock = stalwartLocks(node, { pollMs: 100 }).task(1001n);
     const nowS = Math.floor(Date.now() / 1000);
-    expect(await stalwart.set(lock.key, String(nowS + 2), 'EX', 2, 'NX')).toBe('OK');
+    expect(await stalwart.call('SET', lock.key, String(nowS + 2), 'NX', 'EX', 2)).toBe('OK');
 
     expect(await lock.tryAcquire()).toBeUndefined();
     const held = await lock.holder();
@@ -119,7 +117,7 @@ describe('Stalwart-format locks', () => {
 
   it('keeps a coordis worker waiting until a Stalwart node releases the queue lock with DEL', async () => {
     const lock = stalwartLocks(node, { pollMs: 50 }).queueMessage({ queueId: 42n, queueName: 'default' });
-    expect(await stalwart.set(lock.key, String(Math.floor(Date.now() / 1000) + 600), 'EX', 600, 'NX')).toBe('OK');
+    expect(await stalwart.call('SET', lock.key, String(Math.floor(Date.now() / 1000) + 600), 'NX', 'EX', 600)).toBe('OK');
     let acquired = false;
     const waiting = lock.acquire({ waitMs: 20_000 }).then((lease) => {
       acquired = true;
@@ -133,12 +131,13 @@ describe('Stalwart-format locks', () => {
     await lease.release();
   });
 
-  it('keeps a Stalwart node out while a coordis worker holds the lock', async () => {
+  it('keeps a Stalwart node out while a coordis worker holds the lock, taken with Stalwart’s own SET … NX EX', async () => {
     const lock = stalwartLocks(node).task(1002n);
-    const lease = await lock.acquire();
+    const [commands, lease] = await monitored(() => lock.acquire());
+    expect(commands.map((c) => [c[0]?.toLowerCase(), ...c.slice(2)])).toEqual([['set', lease.value, 'NX', 'EX', '3600']]);
     const nowS = Math.floor(Date.now() / 1000);
     // A Stalwart node's try_lock_task: SET NX fails, the task is skipped.
-    expect(await stalwart.set(lock.key, String(nowS + 3600), 'EX', 3600, 'NX')).toBeNull();
+    expect(await stalwart.call('SET', lock.key, String(nowS + 3600), 'NX', 'EX', 3600)).toBeNull();
     // The value is Stalwart's: the expiry in Unix seconds, with Stalwart's TTL.
     expect(Number(lease.value)).toBeGreaterThanOrEqual(nowS + 3599);
     expect(await stalwart.ttl(lock.key)).toBeGreaterThan(3590);
@@ -168,7 +167,8 @@ describe('greylist shared with Stalwart', () => {
   it('greylists a new pair with Stalwart’s key and SETEX, and passes it the second time', async () => {
     const greylist = stalwartGreylist(node);
     const entry = { sender: 'News@Bücher.Example', rcpt: 'Bob@Example.org' };
-    const commands = await monitored(async () => expect(await greylist.check(entry, ttlS)).toMatchObject({ greylisted: true }));
+    const [commands, verdict] = await monitored(() => greylist.check(entry, ttlS));
+    expect(verdict).toMatchObject({ greylisted: true });
     expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['exists', 'setex']);
     const key = stalwartKeys.greylist(entry);
     expect(await stalwart.ttl(key)).toBeGreaterThan(ttlS - 3);
