@@ -75,4 +75,18 @@ describe('examples', () => {
     expect(refused.stdout).toMatch(/FAIL memory\.eviction-policy/);
     expect(refused.stdout).toContain('deployment refused: the service does not start');
   });
+
+  it('stalwart-broadcast: follows stwt.agora batches byte for byte as Stalwart sends them', async () => {
+    await using s = await startStandalone();
+    const cwd = fileURLToPath(new URL('../examples/stalwart-broadcast/', import.meta.url));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'index.ts', '--replay'], {
+      cwd,
+      env: { ...process.env, REDIS_URL: s.url },
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/node 3: account 42 changed \w+/);
+    expect(stdout).toContain('blocked IP added (registry id 1001)');
+    expect(stdout).toContain('certificate insert (registry id 9)');
+    expect(stdout).toContain('invalid batch (unknown-tag at byte 1); 0 events before it were delivered');
+  });
 });
