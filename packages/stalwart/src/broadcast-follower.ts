@@ -143,6 +143,10 @@ export class StalwartFollower {
       this.#stats.gaps++;
       this.events.emit('gap', {
         kind: 'disconnect',
+        // The follower does not snapshot the server as a coordis bus does, so it cannot tell a
+        // failover or an output-buffer cut from any other closed connection.
+        cause: 'connection-lost',
+        inferred: false,
         from: downSince,
         to: Date.now(),
         reason: 'the subscription to the Stalwart broadcast was interrupted; batches published meanwhile are lost',
