@@ -4,11 +4,18 @@
 // `undir P` for temporary directories. When stdin closes (the test process exited, crashed,
 // or was SIGKILLed: the kernel closes the pipe in every case) the reaper kills every pid still
 // listed and removes every directory still listed, so no server outlives its test run.
+// Servers run in containers (the container driver) are listed as `ctr ID`, with the engine's
+// address as `engine {"socketPath": …}` or `engine {"host": …, "port": …}`; the reaper removes
+// them through the engine's HTTP API, so it needs neither testcontainers nor a docker CLI.
 // It runs in its own process group, so a Ctrl-C aimed at the test run does not stop it first.
 import { readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 
 const pids = new Set();
 const dirs = new Set();
+const containers = new Set();
+/** @type {{ socketPath?: string, host?: string, port?: number } | undefined} */
+let engine;
 let pending = '';
 
 /** @param {string} line */
@@ -21,6 +28,9 @@ function handle(line) {
   else if (verb === 'unpid') pids.delete(Number(arg));
   else if (verb === 'dir') dirs.add(arg);
   else if (verb === 'undir') dirs.delete(arg);
+  else if (verb === 'ctr') containers.add(arg);
+  else if (verb === 'unctr') containers.delete(arg);
+  else if (verb === 'engine') engine = JSON.parse(arg);
 }
 
 /** A pid is killed only while it still is one of our servers: pids get reused. @param {number} pid */
@@ -42,6 +52,23 @@ function existsProc() {
   }
 }
 
+/** DELETE /containers/ID?force=true&v=true: kills the container if it runs, then removes it. @param {string} id */
+function removeContainer(id) {
+  return new Promise((resolve) => {
+    if (!engine) return resolve(undefined);
+    const req = request(
+      { ...engine, method: 'DELETE', path: `/containers/${encodeURIComponent(id)}?force=true&v=true`, timeout: 10_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(undefined));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
 let reaped = false;
 function reap() {
   if (reaped) return;
@@ -54,17 +81,22 @@ function reap() {
       // Already gone.
     }
   }
-  // Give the kernel a moment to let the killed servers release files in their directories.
-  setTimeout(() => {
-    for (const dir of dirs) {
-      try {
-        rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-      } catch {
-        // Nothing more can be done; the directory is under the OS temp dir.
-      }
+  // Containers first: their servers write into the directories removed next.
+  Promise.all([...containers].map(removeContainer)).then(() => {
+    // Give the kernel a moment to let the killed servers release files in their directories.
+    setTimeout(removeDirs, 100);
+  });
+}
+
+function removeDirs() {
+  for (const dir of dirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    } catch {
+      // Nothing more can be done; the directory is under the OS temp dir.
     }
-    process.exit(0);
-  }, 100);
+  }
+  process.exit(0);
 }
 
 process.stdin.setEncoding('utf8');

@@ -139,6 +139,7 @@ async function launchClusterNode(o: ResolvedServerOptions, name: string, nodeTim
         tls: o.tls,
         auth: o.password ? { password: o.password } : undefined,
         startTimeoutMs: o.startTimeoutMs,
+        driver: o.driver,
       });
       busPorts.set(node, bus);
       return node;

@@ -22,6 +22,15 @@ export const DEFAULTS = {
   faultTimeoutMs: 30_000,
   /** Poll interval while waiting for a state: short, because waiting is what tests spend. */
   pollIntervalMs: 10,
+  /**
+   * Servers run as processes unless asked otherwise (`driver`, COORDIS_TESTKIT_DRIVER): a
+   * local redis-server starts in milliseconds and needs no engine.
+   */
+  driver: 'process',
+  /** The container driver's image: an official Redis 7, so its redis-server matches the process driver's. */
+  image: 'redis:7.2',
+  /** Time for the engine to answer a ping or an API call before it counts as not running. */
+  engineTimeoutMs: 3000,
   /** Admin commands give up after this, so a paused server cannot hang a test. */
   commandTimeoutMs: 2000,
   /**

@@ -17,7 +17,7 @@ export class RedisServerNotFoundError extends TestkitError {
   constructor(detail: string) {
     super(
       'TESTKIT_REDIS_SERVER_NOT_FOUND',
-      `redis-server was not found (${detail}). Install it (Debian/Ubuntu: \`apt-get install redis-server\`; macOS: \`brew install redis\`) or point REDIS_SERVER_BIN at the binary.`,
+      `redis-server was not found (${detail}). Install it (Debian/Ubuntu: \`apt-get install redis-server\`; macOS: \`brew install redis\`) or point REDIS_SERVER_BIN at the binary; with Docker instead, use the container driver (COORDIS_TESTKIT_DRIVER=container).`,
     );
   }
 }
@@ -68,6 +68,39 @@ export class OpensslNotFoundError extends TestkitError {
 export class TestkitOptionsError extends TestkitError {
   constructor(message: string) {
     super('TESTKIT_BAD_OPTIONS', message);
+  }
+}
+
+/** The container driver was chosen and no container engine answered. */
+export class ContainerEngineUnavailableError extends TestkitError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(
+      'TESTKIT_CONTAINER_ENGINE_UNAVAILABLE',
+      `the container driver needs a Docker engine and none answered (${detail}). Start Docker (dockerd, Docker Desktop, colima) or point DOCKER_HOST at a running engine; or use the process driver (COORDIS_TESTKIT_DRIVER=process, or driver: 'process') with redis-server installed.`,
+      options,
+    );
+  }
+}
+
+/** The container driver was chosen and the `testcontainers` package is not installed. */
+export class TestcontainersNotInstalledError extends TestkitError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'TESTKIT_TESTCONTAINERS_MISSING',
+      'the container driver runs its servers through the testcontainers package, which is not installed: add it next to @coordis/testkit (`pnpm add -D testcontainers@^11` or `npm i -D testcontainers@^11`), or use the process driver.',
+      options,
+    );
+  }
+}
+
+/** The image the container driver runs is not on the engine and could not be pulled. */
+export class ContainerImageUnavailableError extends TestkitError {
+  constructor(image: string, options?: { cause?: unknown }) {
+    super(
+      'TESTKIT_CONTAINER_IMAGE_UNAVAILABLE',
+      `image ${image} is not on the Docker engine and could not be pulled. Pull it where a registry is reachable (\`docker pull ${image}\`), or build one from a local redis-server (scripts/redis-image.sh in the coordis repository) and name it in COORDIS_TESTKIT_IMAGE or the image option.`,
+      options,
+    );
   }
 }
 

@@ -4,12 +4,16 @@ export { nowMs } from './clock.js';
 export { type ClusterOptions, type ClusterSwitch, type ClusterTopology, startCluster } from './cluster.js';
 export { type ClusterNodeLine, parseClusterNodes, slotRanges } from './cluster-nodes.js';
 export { DEFAULTS } from './defaults.js';
+export type { DriverName, DriverOptions } from './driver.js';
 export {
+  ContainerEngineUnavailableError,
+  ContainerImageUnavailableError,
   isTestkitError,
   NodeStateError,
   OpensslNotFoundError,
   RedisServerNotFoundError,
   ServerStartError,
+  TestcontainersNotInstalledError,
   TestkitError,
   TestkitOptionsError,
   TopologyTimeoutError,

@@ -2,11 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from './defaults.js';
+import { type DriverOptions, resolveDriver } from './driver.js';
 import { TestkitOptionsError } from './errors.js';
 import { allocatePort, releasePort } from './ports.js';
 import { disownDir, ownDir } from './reaper.js';
 import { type NodeAuth, type NodeSpec, PortInUseError, RedisNode } from './redis-node.js';
 import { type ConfigLine, configLines, quoteArg, type ServerConfig } from './server-config.js';
+import type { ServerDriver } from './server-runner.js';
 import { generateCertificates, type TlsMaterial } from './tls.js';
 
 /** An ACL user created on every data node. */
@@ -25,8 +27,8 @@ export interface TlsOptions {
   readonly material?: TlsMaterial;
 }
 
-/** Options every topology takes for its data nodes. */
-export interface ServerOptions {
+/** Options every topology takes for its data nodes, and where its servers run. */
+export interface ServerOptions extends DriverOptions {
   /**
    * Loopback address to bind, `127.0.0.1` or another address in 127.0.0.0/8 (Linux routes
    * all of it to loopback), useful for address-mapping tests. @default '127.0.0.1'
@@ -54,6 +56,7 @@ export interface ServerOptions {
 
 /** Server options with defaults applied and certificates generated. */
 export interface ResolvedServerOptions {
+  readonly driver: ServerDriver;
   readonly host: string;
   readonly password: string | undefined;
   readonly users: readonly AclUser[];
@@ -74,6 +77,9 @@ function validateHost(host: string): void {
 export async function resolveServerOptions(opts: ServerOptions): Promise<ResolvedServerOptions> {
   const host = opts.host ?? DEFAULTS.host;
   validateHost(host);
+  const driver = resolveDriver(opts);
+  // A missing redis-server, engine or image fails here, before any port or directory is taken.
+  await driver.ready();
   const users = opts.users ?? [];
   let urlAuth: NodeAuth | undefined = opts.password ? { password: opts.password } : undefined;
   if (opts.urlUser) {
@@ -87,6 +93,7 @@ export async function resolveServerOptions(opts: ServerOptions): Promise<Resolve
   const tlsOpts: TlsOptions | undefined = opts.tls === true ? {} : opts.tls || undefined;
   const tls = tlsOpts ? (tlsOpts.material ?? (await generateCertificates({ hosts: [host, 'localhost'] }))) : undefined;
   return {
+    driver,
     host,
     password: opts.password,
     users,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { EngineEndpoint } from './container-engine.js';
 
 // What this process owns right now. The same list lives in the reaper process, which acts
 // on it when this process dies without running its exit handlers (SIGKILL, a crash).
@@ -64,6 +65,28 @@ export function ownDir(dir: string): void {
 export function disownDir(dir: string): void {
   ownedDirs.delete(dir);
   send(`undir ${dir}`);
+}
+
+let engineLine: string | undefined;
+
+/**
+ * Registers a container so the reaper removes it when this process ends without removing it
+ * itself. Normal exits go through the reaper too: removing a container takes an API call,
+ * which an 'exit' hook cannot wait for. Without an endpoint the reaper cannot reach the engine,
+ * and only Ryuk and the run's global teardown remain to remove it.
+ */
+export function ownContainer(id: string, endpoint: EngineEndpoint | undefined): void {
+  if (!endpoint) return;
+  const line = `engine ${JSON.stringify(endpoint)}`;
+  if (line !== engineLine) {
+    engineLine = line;
+    send(line);
+  }
+  send(`ctr ${id}`);
+}
+
+export function disownContainer(id: string): void {
+  if (engineLine) send(`unctr ${id}`);
 }
 
 /** The pid of this process's reaper, for tests that prove it works. */

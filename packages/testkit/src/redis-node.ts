@@ -1,17 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname, join } from 'node:path';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { DEFAULTS } from './defaults.js';
 import { NodeStateError, ServerStartError, TestkitError } from './errors.js';
 import { type Info, parseInfo } from './info.js';
 import { releasePort } from './ports.js';
-import { disownDir, disownPid, ownPid } from './reaper.js';
-import { findRedisServer } from './redis-binary.js';
+import { STDERR_FILE } from './process-runner.js';
+import { disownDir } from './reaper.js';
 import { type ConfigLine, quoteArg, renderConfig } from './server-config.js';
+import type { ServerDriver, ServerRunner } from './server-runner.js';
 import { processTag } from './strays.js';
 import type { TlsMaterial } from './tls.js';
 import { redisUrl } from './url.js';
@@ -19,7 +18,7 @@ import { waitFor } from './wait.js';
 
 /** A data node (`redis-server`) or a sentinel (`redis-server --sentinel`). */
 export type NodeKind = 'redis' | 'sentinel';
-/** `paused` is a SIGSTOPped process: it holds its sockets open and answers nothing. */
+/** `paused` is a SIGSTOPped server: it holds its sockets open and answers nothing. */
 export type NodeState = 'running' | 'paused' | 'stopped';
 
 /** Credentials a node is reached with. */
@@ -68,12 +67,16 @@ export interface NodeSpec {
   /** Credentials for admin connections (the testkit's own INFO, ROLE, SENTINEL calls). */
   readonly auth?: NodeAuth | undefined;
   readonly startTimeoutMs?: number | undefined;
+  /** Runs the server: a child process or a container. */
+  readonly driver: ServerDriver;
 }
 
 const LOG_FILE = 'redis.log';
-const STDERR_FILE = 'stderr.log';
 
-/** A Redis or Sentinel process on a loopback port, with the faults a test can inject. */
+/**
+ * A Redis or Sentinel server on a loopback port, with the faults a test can inject; the same
+ * whether its driver runs it as a process or in a container.
+ */
 export class RedisNode {
   readonly name: string;
   readonly kind: NodeKind;
@@ -85,12 +88,12 @@ export class RedisNode {
   readonly auth: NodeAuth | undefined;
 
   #state: NodeState = 'stopped';
-  #child: ChildProcess | undefined;
-  #exited: Promise<void> = Promise.resolve();
+  readonly #runner: ServerRunner;
   #admin: Redis | undefined;
   #destroyed = false;
   readonly #lines: readonly ConfigLine[];
   readonly #startTimeoutMs: number;
+  readonly #driverName: 'process' | 'container';
 
   private constructor(spec: NodeSpec) {
     this.name = spec.name;
@@ -102,13 +105,31 @@ export class RedisNode {
     this.auth = spec.auth;
     this.#lines = spec.lines;
     this.#startTimeoutMs = spec.startTimeoutMs ?? DEFAULTS.startTimeoutMs;
+    this.#driverName = spec.driver.name;
+    const tlsDirs = spec.tls ? Object.values(spec.tls.files).map((f) => dirname(f)) : [];
+    this.#runner = spec.driver.runner({
+      name: spec.name,
+      kind: spec.kind,
+      dir: spec.dir,
+      configPath: this.configPath,
+      readDirs: [...new Set(tlsDirs)].filter((d) => d !== spec.dir),
+      onExit: () => {
+        this.#state = 'stopped';
+      },
+    });
   }
 
   /** Writes the node's config and starts it; resolves once it accepts connections. */
   static async launch(spec: NodeSpec): Promise<RedisNode> {
     const node = new RedisNode(spec);
     await writeFile(node.configPath, renderConfig(node.#baseLines()));
-    await node.#spawn('listening');
+    try {
+      await node.#spawn('listening');
+    } catch (e) {
+      // The caller retries elsewhere or gives up: a container must not outlive the attempt.
+      await node.#runner.dispose().catch(() => {});
+      throw e;
+    }
     return node;
   }
 
@@ -121,9 +142,14 @@ export class RedisNode {
     return this.#state;
   }
 
-  /** The process id while the node runs. */
+  /** The server's process id while the node runs (with the container driver, its pid on the engine's host). */
   get pid(): number | undefined {
-    return this.#state === 'stopped' ? undefined : this.#child?.pid;
+    return this.#state === 'stopped' ? undefined : this.#runner.pid;
+  }
+
+  /** Which driver runs the server. */
+  get driver(): 'process' | 'container' {
+    return this.#driverName;
   }
 
   /** `host:port`, the form Redis itself prints. */
@@ -169,34 +195,13 @@ export class RedisNode {
   }
 
   async #spawn(until: 'listening' | 'ready'): Promise<void> {
-    const bin = findRedisServer();
-    const args = [this.configPath];
-    if (this.kind === 'sentinel') args.push('--sentinel');
-    // stderr to a file, not a pipe: a pipe would keep the test process alive, and fatal
-    // config errors are printed there rather than to the log file.
-    const stderrFd = openSync(join(this.dir, STDERR_FILE), 'a');
-    let child: ChildProcess;
     try {
-      child = spawn(bin.path, args, { cwd: this.dir, stdio: ['ignore', 'ignore', stderrFd] });
-    } finally {
-      closeSync(stderrFd);
+      await this.#runner.start();
+    } catch (e) {
+      if (e instanceof TestkitError) throw e;
+      throw new ServerStartError(this.#label(), (e as Error).message, '', { cause: e });
     }
-    const pid = child.pid;
-    if (pid === undefined) {
-      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-      throw new ServerStartError(this.#label(), error.message, '', { cause: error });
-    }
-    ownPid(pid);
-    child.unref();
-    this.#child = child;
     this.#state = 'running';
-    this.#exited = new Promise((resolve) => {
-      child.once('exit', () => {
-        disownPid(pid);
-        if (this.#child === child) this.#state = 'stopped';
-        resolve();
-      });
-    });
     await this.#waitUp(until);
   }
 
@@ -209,6 +214,7 @@ export class RedisNode {
           try {
             await this.call('PING');
           } catch (e) {
+            if (await this.#runner.exited()) throw new NodeExitedError();
             // LOADING (and MASTERDOWN on a replica) still means the server is listening.
             if (!(e instanceof Error && /^(LOADING|MASTERDOWN)/.test(e.message))) throw e;
             if (until === 'listening') return { done: true, value: undefined };
@@ -223,7 +229,8 @@ export class RedisNode {
         { timeoutMs: this.#startTimeoutMs },
       );
     } catch (e) {
-      const tail = this.logTail();
+      const diagnostics = await this.#runner.diagnostics().catch(() => '');
+      const tail = [this.logTail(), diagnostics].filter(Boolean).join('\n');
       if (this.#state !== 'stopped') await this.kill();
       if (/Address already in use/i.test(tail)) throw new PortInUseError(this.port, tail);
       throw new ServerStartError(this.#label(), e instanceof NodeExitedError ? 'the process exited' : (e as Error).message, tail, {
@@ -233,7 +240,8 @@ export class RedisNode {
   }
 
   #label(): string {
-    return `${this.kind === 'sentinel' ? 'sentinel' : 'redis-server'} ${this.name} on ${this.address} (dir ${this.dir})`;
+    const where = this.#driverName === 'container' ? 'in a container ' : '';
+    return `${this.kind === 'sentinel' ? 'sentinel' : 'redis-server'} ${this.name} ${where}on ${this.address} (dir ${this.dir})`;
   }
 
   /** The last lines the server wrote to its log and to stderr. */
@@ -300,29 +308,30 @@ export class RedisNode {
     this.#admin = undefined;
   }
 
-  /** SIGKILL: the process dies at once, like a crashed host. Resolves once it is gone. */
+  /** SIGKILL: the server dies at once, like a crashed host. Resolves once it is gone. */
   async kill(): Promise<void> {
-    const child = this.#child;
     this.#closeAdmin();
-    if (!child || this.#state === 'stopped') return;
-    // Keep this process alive until the exit is seen, even though the child is unref'd.
-    child.ref();
-    child.kill('SIGKILL');
-    await this.#exited;
+    if (this.#state === 'stopped') return;
+    await this.#runner.kill();
+    this.#state = 'stopped';
   }
 
-  /** SIGSTOP: the process keeps its sockets open and answers nothing, like a hung host. */
-  pause(): void {
+  /**
+   * SIGSTOP: the server keeps its sockets open and answers nothing, like a hung host. The state
+   * is `paused` at once; the signal is delivered when the promise resolves (with the process
+   * driver, before pause() returns).
+   */
+  pause(): Promise<void> {
     if (this.#state !== 'running') throw new NodeStateError(`${this.name} is ${this.#state}; only a running node can be paused.`);
-    this.#child?.kill('SIGSTOP');
     this.#state = 'paused';
+    return this.#runner.signal('SIGSTOP');
   }
 
-  /** SIGCONT: a paused node carries on where it stopped. */
-  resume(): void {
+  /** SIGCONT: a paused node carries on where it stopped. Like pause(), the state changes at once. */
+  resume(): Promise<void> {
     if (this.#state !== 'paused') throw new NodeStateError(`${this.name} is ${this.#state}; only a paused node can be resumed.`);
-    this.#child?.kill('SIGCONT');
     this.#state = 'running';
+    return this.#runner.signal('SIGCONT');
   }
 
   /** Starts a node that was killed, on the same port and data directory. */
@@ -332,30 +341,28 @@ export class RedisNode {
     await this.#spawn(opts.waitFor ?? 'ready');
   }
 
-  /** Stops the process (gracefully or by SIGKILL) and starts it again on the same port and data. */
+  /** Stops the server (gracefully or by SIGKILL) and starts it again on the same port and data. */
   async restart(opts: RestartOptions = {}): Promise<void> {
     if (this.#state !== 'stopped') {
       if ((opts.mode ?? 'graceful') === 'kill') {
         await this.kill();
       } else {
-        if (this.#state === 'paused') this.resume();
-        const child = this.#child;
+        if (this.#state === 'paused') await this.resume();
         this.#closeAdmin();
-        child?.ref();
-        child?.kill('SIGTERM');
-        const timedOut = await Promise.race([this.#exited.then(() => false), sleep(DEFAULTS.faultTimeoutMs).then(() => true)]);
-        if (timedOut) await this.kill();
+        await this.#runner.terminate(DEFAULTS.faultTimeoutMs);
+        this.#state = 'stopped';
       }
     }
-    if (opts.downMs) await sleep(opts.downMs);
+    if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
     await this.start({ waitFor: opts.waitFor ?? 'ready' });
   }
 
-  /** Kills the process for good and removes its directory. */
+  /** Kills the server for good, removes its container (if any) and its directory. */
   async stop(): Promise<void> {
     if (this.#destroyed) return;
     await this.kill();
     this.#destroyed = true;
+    await this.#runner.dispose();
     await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
     disownDir(this.dir);
     releasePort(this.port);

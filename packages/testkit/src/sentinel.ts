@@ -120,6 +120,7 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<Sentine
     tls: o.tls,
     auth: dataAuth,
     startTimeoutMs: o.startTimeoutMs,
+    driver: o.driver,
   });
 
   const started: RedisNode[] = [];
@@ -187,6 +188,7 @@ async function launchSentinels(o: ResolvedServerOptions, opts: SentinelOptions, 
           tls: o.tls,
           auth: sentinelAuth(opts),
           startTimeoutMs: o.startTimeoutMs,
+          driver: o.driver,
         }),
       ),
     );

@@ -24,6 +24,7 @@ export async function startStandalone(opts: ServerOptions = {}): Promise<Standal
     tls: o.tls,
     auth: o.password ? { password: o.password } : undefined,
     startTimeoutMs: o.startTimeoutMs,
+    driver: o.driver,
   }));
   const stop = () => node.stop();
   return {

@@ -1,0 +1,151 @@
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as Testcontainers from 'testcontainers';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { DEFAULTS } from './defaults.js';
+import { ContainerEngineUnavailableError, ContainerImageUnavailableError, TestcontainersNotInstalledError } from './errors.js';
+
+/** A container as the engine's API client (dockerode) sees it. */
+export type EngineContainer = ReturnType<ContainerRuntimeClient['container']['getById']>;
+
+type ContainerSummary = Awaited<ReturnType<ContainerRuntimeClient['container']['list']>>[number];
+
+/** Where the engine listens, in the form the reaper process can reach without testcontainers. */
+export type EngineEndpoint = { readonly socketPath: string } | { readonly host: string; readonly port: number };
+
+/** A Docker engine that answered, and the testcontainers module that talks to it. */
+export interface ContainerEngine {
+  readonly tc: typeof Testcontainers;
+  readonly client: ContainerRuntimeClient;
+  /** Undefined when the engine is reached in a way the reaper cannot follow (TLS, ssh). */
+  readonly endpoint: EngineEndpoint | undefined;
+}
+
+/** Labels on every container the testkit starts: what finds them again when their owner is gone. */
+export const CONTAINER_LABELS = {
+  run: 'coordis-testkit.run',
+  owner: 'coordis-testkit.owner',
+  node: 'coordis-testkit.node',
+} as const;
+
+let engine: Promise<ContainerEngine> | undefined;
+const images = new Map<string, Promise<void>>();
+
+/** The engine, connected once per process; a failure is not cached, so a later call can find it started. */
+export function connectEngine(): Promise<ContainerEngine> {
+  engine ??= connect().catch((e: unknown) => {
+    engine = undefined;
+    throw e;
+  });
+  return engine;
+}
+
+async function connect(): Promise<ContainerEngine> {
+  let tc: typeof Testcontainers;
+  try {
+    tc = await import('testcontainers');
+  } catch (e) {
+    throw new TestcontainersNotInstalledError({ cause: e });
+  }
+  // testcontainers falls back from DOCKER_HOST to the default socket; a user who names an
+  // engine means that one, so it must answer itself.
+  const explicit = process.env.DOCKER_HOST;
+  const named = explicit ? parseDockerHost(explicit) : undefined;
+  if (explicit && named) {
+    try {
+      await ping(named);
+    } catch (e) {
+      throw new ContainerEngineUnavailableError(`DOCKER_HOST=${explicit}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  let client: ContainerRuntimeClient;
+  try {
+    client = await tc.getContainerRuntimeClient();
+  } catch (e) {
+    throw new ContainerEngineUnavailableError(explicit ? `DOCKER_HOST=${explicit}: ${(e as Error).message}` : (e as Error).message, {
+      cause: e,
+    });
+  }
+  return { tc, client, endpoint: named ?? endpointOf(client) };
+}
+
+/** `unix:///path` or `tcp://host:port` without TLS; anything else is left to testcontainers. */
+export function parseDockerHost(value: string): EngineEndpoint | undefined {
+  if (value.startsWith('unix://')) return { socketPath: value.slice('unix://'.length) };
+  const m = /^(?:tcp|http):\/\/([^:/]+):(\d+)\/?$/.exec(value);
+  if (m && process.env.DOCKER_TLS_VERIFY !== '1') return { host: m[1] as string, port: Number(m[2]) };
+  return undefined;
+}
+
+function endpointOf(client: ContainerRuntimeClient): EngineEndpoint | undefined {
+  // dockerode types its modem as any; read the two shapes it takes, checked.
+  const modem: unknown = client.container.dockerode.modem;
+  if (typeof modem !== 'object' || modem === null) return undefined;
+  const m = modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
+  if (typeof m.socketPath === 'string' && m.socketPath) return { socketPath: m.socketPath };
+  if (typeof m.host === 'string' && m.protocol === 'http' && m.port !== undefined) return { host: m.host, port: Number(m.port) };
+  return undefined;
+}
+
+/** GET /_ping on the engine's API; resolves on a 200. */
+export function ping(endpoint: EngineEndpoint, timeoutMs: number = DEFAULTS.engineTimeoutMs): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ ...endpoint, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
+      res.resume();
+      if (res.statusCode === 200) resolve();
+      else reject(new Error(`/_ping answered HTTP ${res.statusCode}`));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Makes sure `image` is on the engine, pulling it once if it is not. */
+export function ensureImage(e: ContainerEngine, image: string): Promise<void> {
+  let pending = images.get(image);
+  if (!pending) {
+    pending = (async () => {
+      const name = e.tc.ImageName.fromString(image);
+      if (await e.client.image.exists(name)) return;
+      try {
+        await e.client.image.pull(name, { force: false, platform: undefined });
+      } catch (cause) {
+        throw new ContainerImageUnavailableError(image, { cause });
+      }
+    })().catch((err: unknown) => {
+      images.delete(image);
+      throw err;
+    });
+    images.set(image, pending);
+  }
+  return pending;
+}
+
+/**
+ * The file that tells a run's global teardown that containers were started and must be
+ * swept: test workers cannot tell the main process otherwise.
+ */
+export function runMarker(run: string): string {
+  return join(tmpdir(), `coordis-testkit-${run}.containers`);
+}
+
+let marked = false;
+/** Leaves the run's marker once per process, when it starts its first container. */
+export function markRun(): void {
+  const run = process.env.COORDIS_TESTKIT_RUN;
+  if (marked || !run) return;
+  writeFileSync(runMarker(run), `${process.pid}\n`, { flag: 'a' });
+  marked = true;
+}
+
+/** Every container a run left (running or not), found by its label, so a teardown can remove it. */
+export async function runContainers(e: ContainerEngine, run: string): Promise<{ id: string; name: string; state: string }[]> {
+  const list: ContainerSummary[] = await e.client.container.dockerode.listContainers({
+    all: true,
+    filters: { label: [`${CONTAINER_LABELS.run}=${run}`] },
+  });
+  return list.map((c) => ({ id: c.Id, name: c.Labels[CONTAINER_LABELS.node] ?? c.Names[0] ?? c.Id, state: c.State }));
+}
