@@ -345,10 +345,14 @@ export class CoordisClient extends Redis {
       get(t, prop, receiver) {
         if (prop === 'sendCommand') return sendCommand;
         const value = Reflect.get(t, prop, t);
-        // Command methods run with `this` = the view, so their sendCommand is the one above.
-        return typeof value === 'function' && !(prop in CoordisClient.prototype && Object.hasOwn(CoordisClient.prototype, prop))
-          ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(receiver, args)
-          : value;
+        // Command methods run with `this` = the view, so their sendCommand is the one above. A
+        // pipeline made from the view copies its script commands onto itself: called from
+        // there they must run on the pipeline, or the script would leave it and run alone.
+        if (typeof value !== 'function' || (prop in CoordisClient.prototype && Object.hasOwn(CoordisClient.prototype, prop))) return value;
+        return function (this: unknown, ...args: unknown[]) {
+          const self = this === undefined || this === receiver || this === t ? receiver : this;
+          return (value as (...a: unknown[]) => unknown).apply(self, args);
+        };
       },
     });
   }

@@ -11,6 +11,7 @@ import {
   connect,
   connectionFromEnv,
   DurabilityError,
+  LuaScript,
   MasterNameUnknownError,
   MasterUnreachableError,
   OutOfMemoryError,
@@ -253,6 +254,24 @@ describe('per-call options', () => {
       expect(await client.get('counter')).toBeNull();
     } finally {
       client.disconnect();
+    }
+  });
+
+  it('queues a script on a pipeline made from a withOptions view in that pipeline', async () => {
+    await using s = await startStandalone();
+    const client = await connect(s.url);
+    try {
+      const script = new LuaScript('view_pipeline', "-- KEYS[1] key  the key read\nreturn redis.call('EXISTS', KEYS[1])", ['key'], []);
+      const view = client.withOptions({ delivery: 'never' });
+      script.ensure(view);
+      const pipeline = view.pipeline().set('k', 'v');
+      script.queue(pipeline, { key: 'k' }, {});
+      expect(await pipeline.exec()).toEqual([
+        [null, 'OK'],
+        [null, 1],
+      ]);
+    } finally {
+      await client.quit();
     }
   });
 
