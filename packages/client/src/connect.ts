@@ -1,4 +1,4 @@
-import type { ConnectionSpec, TlsSettings } from './connection-spec.js';
+import type { ConnectionSpec, PrimarySpec, TlsSettings } from './connection-spec.js';
 import type { ClientContext, ClientOptionsBase, DurableOptions, PassThroughOptions } from './coordis-redis.js';
 import { CoordisClient } from './coordis-redis.js';
 import { DEFAULTS } from './defaults.js';
@@ -81,7 +81,19 @@ function quorum(value: number | undefined, sentinels: number): number {
   return value;
 }
 
-function describe(spec: ConnectionSpec, source: string | undefined): string {
+/** The spec of one primary; a cluster URL is refused with the function that takes it. */
+function primarySpecOf(target: string | ConnectionSpec): PrimarySpec {
+  const spec = typeof target === 'string' ? parseRedisUrl(target) : target;
+  if (spec.mode === 'cluster') {
+    throw new CoordisConfigError(
+      'scheme',
+      `connect() was given a Redis Cluster${typeof target === 'string' ? ` URL (${redactUrl(target)})` : ''}: use connectCluster() for a Cluster.`,
+    );
+  }
+  return spec;
+}
+
+function describe(spec: PrimarySpec, source: string | undefined): string {
   if (source) return redactUrl(source);
   if (spec.mode === 'socket') return `unix://${spec.path}`;
   if (spec.mode === 'standalone') return `${spec.tls ? 'rediss' : 'redis'}://${formatAddress(spec)}`;
@@ -90,7 +102,7 @@ function describe(spec: ConnectionSpec, source: string | undefined): string {
 
 /** Builds the client and its shared context without connecting; `connect()` is the public way. */
 export function createClient(target: string | ConnectionSpec, options: ClientOptions = {}): CoordisClient {
-  const spec = typeof target === 'string' ? parseRedisUrl(target) : target;
+  const spec = primarySpecOf(target);
   const description = describe(spec, typeof target === 'string' ? target : undefined);
   const logger = clientLogger(options.logger, { target: description });
   const connectTimeoutMs = positive(
@@ -164,7 +176,7 @@ const DEFINITIVE = ['COORDIS_AUTH', 'COORDIS_MASTER_NAME_UNKNOWN', 'COORDIS_TLS'
 
 /**
  * Connects to Redis from a URL (`redis://`, `rediss://`, `redis-sentinel://`, `unix://`) or
- * a parsed spec, and resolves once the connection is verified (primary role, dataset
+ * a parsed spec (a Redis Cluster is `connectCluster()`'s), and resolves once the connection is verified (primary role, dataset
  * loaded). It rejects with a typed error — at once for a wrong master name, password or
  * certificate, after `initialConnectTimeoutMs` when nothing answers — and leaves nothing
  * open behind. The client is an ioredis `Redis`: every ioredis command works.

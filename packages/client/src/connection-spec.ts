@@ -75,5 +75,18 @@ export interface SentinelSpec extends SpecBase {
   readonly sentinelTls?: TlsSettings;
 }
 
+/**
+ * A Redis Cluster reached through seed nodes (`redis+cluster://`, `rediss+cluster://`); the
+ * other nodes are discovered from them. Cluster has database 0 only, so there is no `db`.
+ */
+export interface ClusterSpec extends Omit<SpecBase, 'db'> {
+  readonly mode: 'cluster';
+  /** Seed nodes: any reachable one is enough to learn the cluster. */
+  readonly nodes: readonly HostPort[];
+}
+
+/** One primary, alone or followed through Sentinel: what `connect()` takes. */
+export type PrimarySpec = StandaloneSpec | SocketSpec | SentinelSpec;
+
 /** Where and how to connect, validated: what `parseRedisUrl` and `connectionFromEnv` return. */
-export type ConnectionSpec = StandaloneSpec | SocketSpec | SentinelSpec;
+export type ConnectionSpec = PrimarySpec | ClusterSpec;

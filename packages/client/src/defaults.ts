@@ -58,6 +58,22 @@ export const DEFAULTS = {
   heartbeatTimeoutMs: 2_000,
   /** While suspect, the sentinels are asked this often, so a switch is seen at once. */
   suspectPollMs: 250,
+  /**
+   * Cluster: a command whose node went away, or that met CLUSTERDOWN or TRYAGAIN, is retried
+   * after this long, at most clusterMaxRedirections times: 64 × 300 ms ≈ 19 s rides out a
+   * master's failover (cluster-node-timeout, 15 s by default, plus the replica's election).
+   */
+  clusterRetryDelayMs: 300,
+  clusterMaxRedirections: 64,
+  /**
+   * A MOVED right after a failover may point at a node that is still catching up; a short pause
+   * stops the ping-pong between two nodes from spending every redirection at once.
+   */
+  clusterRetryDelayOnMovedMs: 20,
+  /** Slots are re-read this often even without a MOVED, so a promoted replica is found. */
+  clusterSlotsRefreshMs: 5_000,
+  /** CLUSTER SLOTS answers in microseconds; 1 s means that node is down or hung. */
+  clusterSlotsRefreshTimeoutMs: 1_000,
   /** Delivery of commands in flight when a connection dies: see DeliveryPolicy. */
   delivery: 'safe',
 } as const;

@@ -22,11 +22,11 @@ const PART_TO_VAR: Readonly<Record<string, string>> = {
  * | variable | meaning |
  * |---|---|
  * | `<P>URL` | a whole URL; when set, the other variables must not be |
- * | `<P>SCHEME` | `redis` (default), `rediss`, `redis-sentinel`, `rediss-sentinel` |
- * | `<P>HOST` | a host, or for Sentinel a comma list of `host[:port]` |
+ * | `<P>SCHEME` | `redis` (default), `rediss`, `redis-sentinel`, `rediss-sentinel`, `redis+cluster`, `rediss+cluster` |
+ * | `<P>HOST` | a host, or for Sentinel and Cluster a comma list of `host[:port]` |
  * | `<P>PORT` | port for hosts that name none (6379, or 26379 for Sentinel) |
  * | `<P>USERNAME`, `<P>PASSWORD` | credentials of the data nodes |
- * | `<P>DATABASE` | logical database number |
+ * | `<P>DATABASE` | logical database number (Cluster: 0 only) |
  * | `<P>SENTINEL_MASTER_NAME` | the master the sentinels monitor |
  * | `<P>SENTINEL_USERNAME`, `<P>SENTINEL_PASSWORD` | the sentinels' own credentials |
  *

@@ -1,7 +1,24 @@
 // Public surface of @coordis/client.
 export type { ClientEvents, FailoverEvent } from './client-events.js';
+export {
+  type ClusterClientOptions,
+  type ClusterPassThroughOptions,
+  CoordisCluster,
+  connectCluster,
+  createCluster,
+} from './cluster-client.js';
 export { type ClientOptions, connect, createClient } from './connect.js';
-export type { ConnectionSpec, HostPort, SentinelSpec, SocketSpec, StandaloneSpec, TlsSettings, UrlTuning } from './connection-spec.js';
+export type {
+  ClusterSpec,
+  ConnectionSpec,
+  HostPort,
+  PrimarySpec,
+  SentinelSpec,
+  SocketSpec,
+  StandaloneSpec,
+  TlsSettings,
+  UrlTuning,
+} from './connection-spec.js';
 export { type CallOptions, CoordisClient, type DurableOptions, type PassThroughOptions } from './coordis-redis.js';
 export { DEFAULTS } from './defaults.js';
 export { classifyReplyError, type DeliveryPolicy, isIdempotent, mayResend, mayWrite } from './delivery.js';

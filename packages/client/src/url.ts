@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
-import type { ConnectionSpec, HostPort, SentinelSpec, TlsSettings, UrlTuning } from './connection-spec.js';
+import type { ClusterSpec, ConnectionSpec, HostPort, SentinelSpec, TlsSettings, UrlTuning } from './connection-spec.js';
 import { DEFAULTS } from './defaults.js';
 import { CoordisConfigError } from './errors.js';
 import { redactUrl, type Secret, toSecret } from './secret.js';
 
-type Scheme = 'standalone' | 'standalone-tls' | 'sentinel' | 'sentinel-tls' | 'socket';
+type Scheme = 'standalone' | 'standalone-tls' | 'sentinel' | 'sentinel-tls' | 'cluster' | 'cluster-tls' | 'socket';
 
 const SCHEMES: Readonly<Record<string, Scheme>> = {
   redis: 'standalone',
@@ -13,6 +13,10 @@ const SCHEMES: Readonly<Record<string, Scheme>> = {
   'redis+sentinel': 'sentinel',
   'rediss-sentinel': 'sentinel-tls',
   'rediss+sentinel': 'sentinel-tls',
+  'redis-cluster': 'cluster',
+  'redis+cluster': 'cluster',
+  'rediss-cluster': 'cluster-tls',
+  'rediss+cluster': 'cluster-tls',
   unix: 'socket',
   'redis+unix': 'socket',
   'redis-socket': 'socket',
@@ -145,16 +149,13 @@ function split(url: string): UrlParts {
     throw bad(
       'scheme',
       url.trim() === '' ? 'the URL is empty' : 'this is not a Redis URL',
-      'write redis://host:6379, rediss://host:6379, redis-sentinel://host:26379,host:26379/?name=<master> or unix:///path/to/redis.sock',
+      'write redis://host:6379, rediss://host:6379, redis-sentinel://host:26379,host:26379/?name=<master>, redis+cluster://host:6379,host:6379 or unix:///path/to/redis.sock',
       url,
     );
   }
   const schemeText = (m[1] as string).toLowerCase();
   const scheme = SCHEMES[schemeText];
-  if (!scheme) {
-    const cluster = schemeText.includes('cluster') ? ' (Redis Cluster URLs are not supported by this version)' : '';
-    throw bad('scheme', `unknown scheme "${schemeText}"${cluster}`, `use one of ${Object.keys(SCHEMES).join(', ')}`, url);
-  }
+  if (!scheme) throw bad('scheme', `unknown scheme "${schemeText}"`, `use one of ${Object.keys(SCHEMES).join(', ')}`, url);
   let rest = m[2] as string;
   let fragment: string | undefined;
   const hash = rest.indexOf('#');
@@ -247,6 +248,21 @@ function db(path: string, q: URLSearchParams, url: string): number {
   return text ? parseDb(text, fromPath ? 'db' : 'query.db', url) : 0;
 }
 
+/** The seed nodes of a cluster URL; Cluster has database 0 only, so any other is refused. */
+function clusterSpec(p: UrlParts, base: Omit<ClusterSpec, 'mode' | 'nodes'> & { db: number }, url: string): ClusterSpec {
+  if (p.fragment !== undefined) throw bad('fragment', 'a redis+cluster:// URL takes no #fragment', 'remove it', url);
+  if (base.db !== 0) {
+    throw bad('db', `database ${base.db} is asked for`, 'Redis Cluster has only database 0: drop the /db path and ?db=', url);
+  }
+  const hostTexts = p.hosts.split(',');
+  // A lone empty entry is "no host", which parseHostPort names.
+  if (hostTexts.length > 1 && hostTexts.some((h) => h === '')) {
+    throw bad('host', 'the node list has an empty entry', 'list seed nodes as host:port,host:port with no empty items', url);
+  }
+  const { db: _db, ...rest } = base;
+  return { mode: 'cluster', nodes: hostTexts.map((h) => parseHostPort(h, DEFAULTS.port, url)), ...rest };
+}
+
 /**
  * Parses a Redis URL into a validated {@link ConnectionSpec}:
  *
@@ -256,6 +272,10 @@ function db(path: string, q: URLSearchParams, url: string): number {
  *   [&sentinelUsername=…&sentinelPassword=…&role=master|replica&tls=true&sentinelTls=…]`
  *   (default port 26379; also `#<master>` as lettuce writes it, `sentinelMasterId` and
  *   `master_name`; `rediss-sentinel://` turns TLS on towards both sides);
+ * - `redis+cluster://[[user]:password@]host[:port][,host[:port]…][?options]` (also
+ *   `redis-cluster://`; `rediss+cluster://` for TLS): seed nodes of a Redis Cluster, default
+ *   port 6379; the rest of the cluster is discovered from them. Cluster has database 0 only,
+ *   so another db is an error;
  * - `unix:///path/to/redis.sock[?db=…&password=…]`.
  *
  * Options: `db`, `clientName`, `connectTimeout`, `commandTimeout`, `keepAlive` (ms),
@@ -292,11 +312,19 @@ export function parseRedisUrl(url: string): ConnectionSpec {
   }
 
   const sentinel = p.scheme === 'sentinel' || p.scheme === 'sentinel-tls';
+  const cluster = p.scheme === 'cluster' || p.scheme === 'cluster-tls';
   checkQueryKeys(q, sentinel ? [...COMMON_KEYS, ...SENTINEL_KEYS] : COMMON_KEYS, text);
   const tlsQuery = q.get('tls');
-  const tlsOn = tlsQuery !== null ? parseBool('tls', tlsQuery, text) : p.scheme === 'standalone-tls' || p.scheme === 'sentinel-tls';
-  if (p.scheme === 'standalone-tls' && tlsQuery !== null && !tlsOn) {
-    throw bad('query.tls', 'rediss:// asks for TLS but tls=false turns it off', 'use redis:// for plaintext, or drop tls=false', text);
+  const tlsScheme = p.scheme === 'standalone-tls' || p.scheme === 'sentinel-tls' || p.scheme === 'cluster-tls';
+  const tlsOn = tlsQuery !== null ? parseBool('tls', tlsQuery, text) : tlsScheme;
+  if ((p.scheme === 'standalone-tls' || p.scheme === 'cluster-tls') && tlsQuery !== null && !tlsOn) {
+    const plain = p.scheme === 'cluster-tls' ? 'redis+cluster://' : 'redis://';
+    throw bad(
+      'query.tls',
+      `${p.scheme === 'cluster-tls' ? 'rediss+cluster://' : 'rediss://'} asks for TLS but tls=false turns it off`,
+      `use ${plain} for plaintext, or drop tls=false`,
+      text,
+    );
   }
   for (const key of ['tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsServername']) {
     if (q.get(key) !== null && !tlsOn)
@@ -310,12 +338,14 @@ export function parseRedisUrl(url: string): ConnectionSpec {
     tuning: tuning(q, text),
   };
 
+  if (cluster) return clusterSpec(p, base, text);
+
   if (!sentinel) {
     if (p.hosts.includes(',')) {
       throw bad(
         'host',
         'several hosts are given',
-        'a redis:// URL names one server; for Sentinel use redis-sentinel://host1,host2/?name=<master>',
+        'a redis:// URL names one server; for Sentinel use redis-sentinel://host1,host2/?name=<master>, for Cluster redis+cluster://host1,host2',
         text,
       );
     }

@@ -88,6 +88,36 @@ describe('parseRedisUrl: accepted forms', () => {
     expect(dataOnly.mode === 'sentinel' && dataOnly.sentinelTls).toBeUndefined();
     expect(parseRedisUrl('rediss-sentinel://s1?name=m')).toMatchObject({ tls: {}, sentinelTls: {} });
   });
+
+  it('reads cluster seed lists with default ports, credentials and tuning', () => {
+    const s = parseRedisUrl(`redis+cluster://app:${encodeURIComponent(PW)}@n1,n2:7001,[::1]:7002?clientName=api&keepAlive=5000`);
+    expect(s).toMatchObject({
+      mode: 'cluster',
+      username: 'app',
+      nodes: [
+        { host: 'n1', port: 6379 },
+        { host: 'n2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      tuning: { clientName: 'api', keepAliveMs: 5000 },
+    });
+    expect(s.password?.reveal()).toBe(PW);
+    expect(s).not.toHaveProperty('db');
+    expect(s.tls).toBeUndefined();
+  });
+
+  it('reads every spelling of the cluster scheme, and database 0', () => {
+    for (const scheme of ['redis+cluster', 'redis-cluster', 'REDIS+CLUSTER'])
+      expect(parseRedisUrl(`${scheme}://n1:7000`)).toMatchObject({ mode: 'cluster', nodes: [{ host: 'n1', port: 7000 }] });
+    expect(parseRedisUrl('redis+cluster://n1:7000/0')).toMatchObject({ mode: 'cluster' });
+    expect(parseRedisUrl('redis+cluster://n1:7000/?db=0')).toMatchObject({ mode: 'cluster' });
+  });
+
+  it('turns TLS on for rediss+cluster:// and tls=true, with the file options', () => {
+    expect(parseRedisUrl('rediss+cluster://n1:7000,n2:7001?tlsCaFile=/etc/ca.pem').tls).toEqual({ caFile: '/etc/ca.pem' });
+    expect(parseRedisUrl('rediss-cluster://n1').tls).toEqual({});
+    expect(parseRedisUrl('redis+cluster://n1?tls=true&tlsServername=redis.example').tls).toEqual({ servername: 'redis.example' });
+  });
 });
 
 // Each entry: a bad URL, the part the error must name, and a piece of the message.
@@ -95,7 +125,17 @@ const MALFORMED: [url: string, part: string, says: RegExp][] = [
   ['', 'scheme', /empty/],
   ['localhost:6379', 'scheme', /not a Redis URL/],
   ['http://localhost:6379', 'scheme', /unknown scheme "http"/],
-  ['redis+cluster://a:1,b:2', 'scheme', /Cluster/],
+  ['redis+clusters://a:1,b:2', 'scheme', /unknown scheme "redis\+clusters"/],
+  ['redis+cluster://a:1/2', 'db', /only database 0/],
+  [`redis+cluster://:${PW}@a:1?db=3`, 'db', /only database 0/],
+  ['redis+cluster://a:1,,b:2', 'host', /empty entry/],
+  ['redis+cluster://a:1,b:70000', 'port', /1 to 65535/],
+  ['redis+cluster://', 'host', /host is missing/],
+  ['redis+cluster://a:1#frag', 'fragment', /no #fragment/],
+  ['redis+cluster://a:1?name=m', 'query.name', /unknown option "name"/],
+  ['rediss+cluster://a:1?tls=false', 'query.tls', /asks for TLS/],
+  ['redis+cluster://a:1?tlsKeyFile=/k.pem', 'query.tlsKeyFile', /TLS is off/],
+  [`redis+cluster://user@a:1`, 'password', /without a password/],
   ['redis://', 'host', /host is missing/],
   [`redis://:${PW}@`, 'host', /host is missing/],
   ['redis://bad_host!:6379', 'host', /not a valid host/],
@@ -212,6 +252,20 @@ describe('connectionFromEnv', () => {
     expect(connectionFromEnv('APP', { APP_URL: 'rediss://h:7000' })).toMatchObject({ host: 'h', port: 7000, tls: {} });
   });
 
+  it('reads a cluster from a scheme and a node list, or from a URL', () => {
+    const s = connectionFromEnv('APP', { APP_SCHEME: 'redis+cluster', APP_HOST: 'n1,n2:7001', APP_PORT: '7000', APP_PASSWORD: PW });
+    expect(s).toMatchObject({
+      mode: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 7001 },
+      ],
+    });
+    expect(s.password?.reveal()).toBe(PW);
+    expect(connectionFromEnv('APP', { APP_SCHEME: 'rediss+cluster', APP_HOST: 'n1' })).toMatchObject({ mode: 'cluster', tls: {} });
+    expect(connectionFromEnv('APP', { APP_URL: 'redis+cluster://n1:7000,n2:7001' })).toMatchObject({ mode: 'cluster' });
+  });
+
   it('names the variable that is wrong, without the password', () => {
     const cases: [Record<string, string>, string][] = [
       [{ X_HOST: 'h', X_PORT: 'abc', X_PASSWORD: PW }, 'env.X_PORT'],
@@ -220,6 +274,8 @@ describe('connectionFromEnv', () => {
       [{ X_HOST: 'h', X_SENTINEL_MASTER_NAME: 'm' }, 'env.X_SENTINEL_MASTER_NAME'],
       [{ X_URL: 'redis://h', X_HOST: 'h' }, 'env.X_URL'],
       [{ X_HOST: 'h', X_SCHEME: 'ftp', X_PASSWORD: PW }, 'env.X_SCHEME'],
+      [{ X_HOST: 'h', X_SCHEME: 'redis+cluster', X_DATABASE: '2', X_PASSWORD: PW }, 'env.X_DATABASE'],
+      [{ X_HOST: 'h', X_SCHEME: 'redis+cluster', X_SENTINEL_MASTER_NAME: 'm' }, 'env.X_SENTINEL_MASTER_NAME'],
     ];
     for (const [env, part] of cases) {
       let error: unknown;
