@@ -1,10 +1,9 @@
 import { inspect } from 'node:util';
 import { Cluster, type ClusterOptions as IoClusterOptions, type Redis } from 'ioredis';
+// Types only: ioredis does not re-export these helper types (reply mapping, node) from its root.
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
-// Types only: ioredis does not re-export the reply-mapping refinement of its options.
 import type { ClusterNode } from 'ioredis/built/cluster/index.js';
 import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/built/types.js';
-
 import type { ClusterSpec, HostPort, TlsSettings } from './connection-spec.js';
 import { DEFAULTS } from './defaults.js';
 import { dial } from './dial.js';
