@@ -30,4 +30,5 @@ export type { ConfigValue, ServerConfig } from './server-config.js';
 export { type StandaloneTopology, startStandalone } from './standalone.js';
 export { listTestkitServers, processTag, type TestkitProcess } from './strays.js';
 export { type CertificateOptions, generateCertificates, type TlsMaterial } from './tls.js';
+export { type AnyTopology, startTopology, TOPOLOGY_KINDS, type TopologyKind, topologyKinds } from './topologies.js';
 export { clusterUrl, redisUrl, sentinelUrl } from './url.js';
