@@ -64,7 +64,8 @@ async function connect(): Promise<ContainerEngine> {
   try {
     client = await tc.getContainerRuntimeClient();
   } catch (e) {
-    throw new ContainerEngineUnavailableError(explicit ? `DOCKER_HOST=${explicit}: ${(e as Error).message}` : (e as Error).message, {
+    const why = `${(e as Error).message}; DEBUG=testcontainers* shows why each way of reaching one failed`;
+    throw new ContainerEngineUnavailableError(explicit ? `DOCKER_HOST=${explicit}: ${why}` : why, {
       cause: e,
     });
   }
@@ -141,11 +142,20 @@ export function markRun(): void {
   marked = true;
 }
 
-/** Every container a run left (running or not), found by its label, so a teardown can remove it. */
-export async function runContainers(e: ContainerEngine, run: string): Promise<{ id: string; name: string; state: string }[]> {
+/** Every container (running or not) whose `label` is `value`, found through the engine. */
+export async function labelledContainers(
+  e: ContainerEngine,
+  label: string,
+  value: string,
+): Promise<{ id: string; name: string; state: string }[]> {
   const list: ContainerSummary[] = await e.client.container.dockerode.listContainers({
     all: true,
-    filters: { label: [`${CONTAINER_LABELS.run}=${run}`] },
+    filters: { label: [`${label}=${value}`] },
   });
   return list.map((c) => ({ id: c.Id, name: c.Labels[CONTAINER_LABELS.node] ?? c.Names[0] ?? c.Id, state: c.State }));
+}
+
+/** Every container a run left, so its teardown can remove them. */
+export function runContainers(e: ContainerEngine, run: string): Promise<{ id: string; name: string; state: string }[]> {
+  return labelledContainers(e, CONTAINER_LABELS.run, run);
 }

@@ -207,33 +207,35 @@ export class RedisNode {
 
   async #waitUp(until: 'listening' | 'ready'): Promise<void> {
     try {
-      await waitFor(
+      // An exit ends the wait at once (a thrown probe would only count as "not yet").
+      const outcome = await waitFor<'up' | 'exited'>(
         `${this.#label()} accepting connections`,
         async () => {
-          if (this.#state === 'stopped') throw new NodeExitedError();
+          if (this.#state === 'stopped') return { done: true, value: 'exited' };
           try {
             await this.call('PING');
           } catch (e) {
-            if (await this.#runner.exited()) throw new NodeExitedError();
+            if (await this.#runner.exited()) return { done: true, value: 'exited' };
             // LOADING (and MASTERDOWN on a replica) still means the server is listening.
             if (!(e instanceof Error && /^(LOADING|MASTERDOWN)/.test(e.message))) throw e;
-            if (until === 'listening') return { done: true, value: undefined };
+            if (until === 'listening') return { done: true, value: 'up' };
             return { done: false, observed: e.message };
           }
           if (until === 'ready' && this.kind === 'redis') {
             const info = await this.info('persistence');
             if (info.loading === '1') return { done: false, observed: 'LOADING' };
           }
-          return { done: true, value: undefined };
+          return { done: true, value: 'up' };
         },
         { timeoutMs: this.#startTimeoutMs },
       );
+      if (outcome === 'exited') throw new NodeExitedError();
     } catch (e) {
       const diagnostics = await this.#runner.diagnostics().catch(() => '');
       const tail = [this.logTail(), diagnostics].filter(Boolean).join('\n');
       if (this.#state !== 'stopped') await this.kill();
       if (/Address already in use/i.test(tail)) throw new PortInUseError(this.port, tail);
-      throw new ServerStartError(this.#label(), e instanceof NodeExitedError ? 'the process exited' : (e as Error).message, tail, {
+      throw new ServerStartError(this.#label(), e instanceof NodeExitedError ? 'the server exited' : (e as Error).message, tail, {
         cause: e,
       });
     }

@@ -31,6 +31,11 @@ describe('startCluster', () => {
     }
   });
 
+  it('has every node announce its loopback address', async () => {
+    const view = await c.view();
+    expect(view.map((l) => `${l.host}:${l.port}`).sort()).toEqual(c.nodes.map((n) => `127.0.0.1:${n.port}`).sort());
+  });
+
   it('hands out a redis+cluster URL with every node as a seed', () => {
     for (const n of c.nodes) expect(c.url).toContain(`127.0.0.1:${n.port}`);
     expect(c.url.startsWith('redis+cluster://')).toBe(true);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CONTAINER_LABELS, connectEngine, labelledContainers } from '../src/container-engine.js';
 import { waitFor } from '../src/wait.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/hold-topology.mjs', import.meta.url));
@@ -43,41 +44,51 @@ async function holder(how: 'hang' | 'exit' | 'throw') {
   return { child, owned };
 }
 
-async function expectAllGone(owned: Owned): Promise<void> {
+/** The holder's containers, running or not, when the run uses the container driver. */
+async function containersOf(owner: number): Promise<string[]> {
+  if (process.env.COORDIS_TESTKIT_DRIVER !== 'container') return [];
+  const list = await labelledContainers(await connectEngine(), CONTAINER_LABELS.owner, String(owner));
+  return list.map((c) => `${c.name} (${c.state})`);
+}
+
+async function expectAllGone(owned: Owned, owner: number): Promise<void> {
   await waitFor(
-    'every server and directory of the dead holder gone',
+    'every server, container and directory of the dead holder gone',
     async () => {
       const pids = owned.pids.filter(alive);
       const dirs = owned.dirs.filter((d) => existsSync(d));
-      if (pids.length || dirs.length || alive(owned.reaper)) return { done: false, observed: `pids ${pids}, dirs ${dirs}` };
+      const containers = await containersOf(owner);
+      if (pids.length || dirs.length || containers.length || alive(owned.reaper))
+        return { done: false, observed: `pids ${pids}, dirs ${dirs}, containers ${containers}` };
       return { done: true, value: undefined };
     },
     { timeoutMs: 10_000 },
   );
 }
 
-describe('no server outlives its owner', () => {
+describe('no server (nor container) outlives its owner', () => {
   it('when the owner is SIGKILLed (the reaper cleans up)', async () => {
     const { child, owned } = await holder('hang');
     expect(owned.pids.every(alive)).toBe(true);
     expect(owned.dirs.every((d) => existsSync(d))).toBe(true);
+    if (process.env.COORDIS_TESTKIT_DRIVER === 'container') expect(await containersOf(child.pid as number)).toHaveLength(4);
     child.kill('SIGKILL');
-    await expectAllGone(owned);
+    await expectAllGone(owned, child.pid as number);
   });
 
   it('when the owner is interrupted with SIGINT', async () => {
     const { child, owned } = await holder('hang');
     child.kill('SIGINT');
-    await expectAllGone(owned);
+    await expectAllGone(owned, child.pid as number);
   });
 
   it('when the owner exits without calling stop()', async () => {
-    const { owned } = await holder('exit');
-    await expectAllGone(owned);
+    const { child, owned } = await holder('exit');
+    await expectAllGone(owned, child.pid as number);
   });
 
   it('when the owner crashes with an uncaught exception', async () => {
-    const { owned } = await holder('throw');
-    await expectAllGone(owned);
+    const { child, owned } = await holder('throw');
+    await expectAllGone(owned, child.pid as number);
   });
 });

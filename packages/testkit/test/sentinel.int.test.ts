@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowMs, type SentinelTopology, startSentinel } from '../src/index.js';
 import { pairsToRecord, parseInfo } from '../src/info.js';
+import { waitFor } from '../src/wait.js';
 
 function processState(pid: number | undefined): string {
   // The third field of /proc/<pid>/stat: R running, S sleeping, T stopped.
@@ -49,11 +50,16 @@ describe('startSentinel', () => {
   it('pauses a node with SIGSTOP so it answers nothing, and resumes it with SIGCONT', async () => {
     const replica = t.nodes[2];
     if (!replica) throw new Error('no replica');
-    replica.pause();
+    await replica.pause();
     expect(replica.state).toBe('paused');
-    expect(processState(replica.pid)).toBe('T');
+    // The kernel stops a process running on another core a moment after kill() returns.
+    await waitFor(
+      'the stopped state',
+      async () => (processState(replica.pid) === 'T' ? { done: true, value: 0 } : { done: false, observed: processState(replica.pid) }),
+      { timeoutMs: 2000 },
+    );
     await expect(replica.call('PING')).rejects.toThrow(/timed out|timeout/i);
-    replica.resume();
+    await replica.resume();
     expect(processState(replica.pid)).not.toBe('T');
     expect(await replica.call('PING')).toBe('PONG');
   });
@@ -122,7 +128,7 @@ describe('faults on a Sentinel primary', () => {
   it('SIGSTOP of the primary (a hung host): sentinels fail over while it hangs; on SIGCONT it is demoted', async () => {
     const hung = await t.primary();
     const pausedAt = nowMs();
-    hung.pause();
+    await hung.pause();
     try {
       const sw = await t.watch.waitForSwitchMaster({ after: pausedAt, timeoutMs: 20_000 });
       expect(sw.from.port).toBe(hung.port);
@@ -130,7 +136,7 @@ describe('faults on a Sentinel primary', () => {
       expect(hung.state).toBe('paused');
       expect(await next.role()).toBe('master');
     } finally {
-      hung.resume();
+      await hung.resume();
     }
     await t.waitForHealthy({ reconcile: true });
     expect(await hung.role()).toBe('slave');
