@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStandalone } from '@coordis/testkit';
+import { startTopology, topologyKinds } from '@coordis/testkit';
 import { describe, expect, it } from 'vitest';
 import { type Fixture, spawnFixture } from './support/spawn-fixture.js';
 
 const PROCESSES = 4;
 const WORKERS = 8;
-const DURATION_MS = 20_000;
+// Per topology: three runs of 10 s check more interleavings than one of 20 s did.
+const DURATION_MS = 10_000;
 const LOCKS = ['ledger', 'mailbox', 'report'];
 const SEMAPHORE = 'smtp-slots';
 const LIMIT = 3;
@@ -49,9 +50,9 @@ function mostInside(sections: readonly Section[]): number {
   return most;
 }
 
-describe('mutual exclusion under contention', () => {
+describe.each(topologyKinds())('mutual exclusion under contention on %s', (kind) => {
   it(`holds across ${PROCESSES} processes × ${WORKERS} workers for ${DURATION_MS / 1000} s: no overlapping sections, strictly increasing tokens per lock`, async () => {
-    await using t = await startStandalone();
+    await using t = await startTopology(kind);
     const dir = mkdtempSync(join(tmpdir(), 'coordis-lock-mutex-'));
     const fixtures: Fixture[] = [];
     try {
@@ -96,11 +97,11 @@ describe('mutual exclusion under contention', () => {
       );
 
       for (const name of LOCKS) {
-        expect(report[name]?.sections, `${name}: sections recorded`).toBeGreaterThan(1000);
+        expect(report[name]?.sections, `${name}: sections recorded`).toBeGreaterThan(300);
         expect(report[name]?.overlaps, `${name}: overlapping critical sections`).toBe(0);
         expect(report[name]?.tokenRegressions, `${name}: tokens not strictly increasing`).toBe(0);
       }
-      expect(semSections.length).toBeGreaterThan(500);
+      expect(semSections.length).toBeGreaterThan(150);
       expect(mostInside(semSections)).toBeLessThanOrEqual(LIMIT);
       expect(new Set(semSections.map((s) => s.t)).size).toBe(semSections.length);
       // Every process got sections in, and the short waits did run out now and then.
