@@ -50,7 +50,7 @@ describe('a primary SIGSTOPped (hung) for 8 s under continuous writes', () => {
     try {
       await until(() => load.result.acked.size > 500, 10_000, 'writes before the fault');
       const pausedAt = nowMs();
-      hung.pause();
+      await hung.pause();
       const sw = await t.watch.waitForSwitchMaster({ after: pausedAt, timeoutMs: 20_000 });
       const ackedAtSwitch = load.result.acked.size;
       await until(() => load.result.acked.size > ackedAtSwitch + 500, 5_000, 'writes on the new primary while the old one hangs');
@@ -58,7 +58,7 @@ describe('a primary SIGSTOPped (hung) for 8 s under continuous writes', () => {
       expect(client.address).toBe(`127.0.0.1:${sw.to.port}`);
       const left = 8000 - (nowMs() - pausedAt);
       if (left > 0) await new Promise((r) => setTimeout(r, left));
-      hung.resume();
+      await hung.resume();
       // Writes go on while the old primary wakes, runs what was left in its socket, and is demoted.
       await t.waitForHealthy({ reconcile: true });
       const result = await load.stop();
@@ -69,7 +69,7 @@ describe('a primary SIGSTOPped (hung) for 8 s under continuous writes', () => {
       expect(duplicated).toBe(0);
       expect(seen[0]?.detectedBy).toBe('switch-master');
     } finally {
-      if (hung.state === 'paused') hung.resume();
+      if (hung.state === 'paused') await hung.resume();
       await load.stop();
       client.disconnect();
     }
