@@ -28,6 +28,12 @@ export interface DurableOptions {
   readonly blockMs?: number;
   /** How long past BLOCK a read may stay unanswered before the watchdog drops the connection and reads again, ms. @default 1000 */
   readonly readTimeoutMs?: number;
+  /**
+   * How long a node may hold its checkpoint back, ms: it is saved once this long has passed,
+   * `readCount` events were handled or a read comes back empty — and after every batch whose
+   * handlers queued `ctx.tx` writes. 0 saves after every batch. @default 100
+   */
+  readonly commitIntervalMs?: number;
 }
 
 /** Options of `createEventBus`. */
@@ -120,6 +126,7 @@ export function resolveOptions<E extends EventMap>(o: EventBusOptions<E>): Resol
       readCount: count('durable.readCount', d.readCount, DEFAULTS.readCount),
       blockMs: count('durable.blockMs', d.blockMs, DEFAULTS.blockMs),
       readTimeoutMs: count('durable.readTimeoutMs', d.readTimeoutMs, DEFAULTS.readTimeoutMs),
+      commitIntervalMs: count('durable.commitIntervalMs', d.commitIntervalMs, DEFAULTS.commitIntervalMs, 0),
     },
   };
 }

@@ -3,14 +3,18 @@
  * publisher retrying a write whose outcome was unknown, a replay after a reconnect, the same
  * event published again by a caller that retries with its id). Durable nodes also note where
  * in the stream each id was handled, so a rollback can find the last entry the new primary
- * still shares with this node. Insertion-ordered Map: checking and evicting are O(1).
+ * still shares with this node. A Map and a ring of the same ids: checking and evicting are O(1).
  */
 export class DedupeWindow {
   readonly #ids = new Map<string, number>();
+  /** The ids in arrival order, as a ring: eviction without an iterator per event. */
+  readonly #ring: (string | undefined)[];
+  #next = 0;
   readonly #size: number;
 
   constructor(size: number) {
     this.#size = size;
+    this.#ring = new Array<string | undefined>(size);
   }
 
   /**
@@ -19,11 +23,12 @@ export class DedupeWindow {
    */
   admit(id: string, read = -1): boolean {
     if (this.#ids.has(id)) return false;
+    if (this.#size === 0) return true;
+    const evicted = this.#ring[this.#next];
+    if (evicted !== undefined) this.#ids.delete(evicted);
+    this.#ring[this.#next] = id;
+    this.#next = (this.#next + 1) % this.#size;
     this.#ids.set(id, read);
-    if (this.#ids.size > this.#size) {
-      const oldest = this.#ids.keys().next().value;
-      if (oldest !== undefined) this.#ids.delete(oldest);
-    }
     return true;
   }
 

@@ -32,6 +32,12 @@ export const DEFAULTS = {
    * and reads again: one second, as BullMQ's watchdog for a hung XREAD (#4479) does.
    */
   readTimeoutMs: 1_000,
+  /**
+   * A checkpoint without ctx.tx writes is saved at least this often: one save per round trip
+   * would double a node's cost at a few events per round, and a crash then re-delivers at
+   * most this long's worth (or 2 × readCount events), flagged.
+   */
+  commitIntervalMs: 100,
   /** Presence renewal: a second node with the same id is seen within about two beats. */
   heartbeatMs: 1_000,
   /** A presence not renewed for this many beats belongs to a process that is gone. */

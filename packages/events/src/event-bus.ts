@@ -22,7 +22,7 @@ import { assertEventType, assertPattern, type Matching, matchPattern } from './e
 import { type HandlerContext, TRANSIENT_CONTEXT } from './handler-context.js';
 import { HandlerQueue } from './handler-queue.js';
 import { NodePresence } from './node-presence.js';
-import { type EventMap, type PayloadIn, type PayloadOut, type Validation, validate, validateNow } from './schema.js';
+import { type EventMap, type PayloadIn, type PayloadOut, type Validation, validateNow } from './schema.js';
 import { StreamReader } from './stream-reader.js';
 
 /** A received event, as handlers see it: the envelope with its validated payload. */
@@ -151,7 +151,9 @@ export class EventBus<E extends EventMap> {
     if (options.id !== undefined && (!options.id || options.id.length > 128 || /\s/.test(options.id))) {
       throw new EventBusConfigError(`publish({ id }) must be 1–128 characters without spaces (got "${options.id.slice(0, 40)}").`);
     }
-    const checked = await validate(schema, payload);
+    // Synchronous validators (most) give a synchronous answer: no promise per publish for them.
+    const pending = validateNow(schema, payload);
+    const checked = pending instanceof Promise ? await pending : pending;
     if (!checked.ok) throw new InvalidPayloadError(type, checked.issues);
     const made = makeEnvelope(type, this.nodeId, checked.value as PayloadOut<E, K>);
     const env = options.id === undefined ? made : { ...made, id: options.id };
@@ -238,6 +240,7 @@ export class EventBus<E extends EventMap> {
           readCount: d.readCount,
           blockMs: d.blockMs,
           readTimeoutMs: d.readTimeoutMs,
+          commitIntervalMs: d.commitIntervalMs,
           startFrom: d.startFrom,
           scanPage: DEFAULTS.scanPage,
           dedupeWindow: this.#r.dedupeWindow,

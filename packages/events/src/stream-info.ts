@@ -38,3 +38,19 @@ export function parseStreamInfo(reply: unknown): StreamInfo {
     firstEntryId: Array.isArray(first) ? text(first[0]) : undefined,
   };
 }
+
+/**
+ * Reads the reply of `stream-counters.lua`: `null` when the stream does not exist, else
+ * `[length, last-generated-id, entries-added | null, first entry id | null]`.
+ */
+export function parseStreamCounters(reply: unknown): StreamInfo | undefined {
+  if (reply === null || reply === undefined) return undefined;
+  if (!Array.isArray(reply)) throw new TypeError('stream counters: expected a list reply');
+  const [length, last, added, first] = reply as unknown[];
+  return {
+    length: Number(text(length) ?? 0),
+    lastGeneratedId: text(last) ?? '0-0',
+    entriesAdded: added === null || added === undefined ? undefined : Number(text(added)),
+    firstEntryId: first === null || first === undefined ? undefined : text(first),
+  };
+}

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallOptions } from '@coordis/client';
+import { type CallOptions, coalesceWrites, LuaScript, readLua } from '@coordis/client';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RollbackGap, TrimmedGap } from './bus-events.js';
 import type { DedupeWindow } from './dedupe-window.js';
@@ -8,7 +8,7 @@ import { CommitError, ReadStalledError } from './errors.js';
 import type { BusKeys } from './event-keys.js';
 import { CommandRecorder, commandFilter, type HandlerContext } from './handler-context.js';
 import { nextStreamId, previousStreamId, streamIdMs, ZERO_ID } from './stream-id.js';
-import { parseStreamInfo, type StreamInfo } from './stream-info.js';
+import { parseStreamCounters, parseStreamInfo, type StreamInfo } from './stream-info.js';
 import { checkPosition, type PositionVerdict, type ReadPosition } from './stream-position.js';
 
 /** What the reader needs from its bus. */
@@ -32,6 +32,8 @@ export interface StreamReaderOptions {
   readonly readCount: number;
   readonly blockMs: number;
   readonly readTimeoutMs: number;
+  /** A commit without ctx.tx writes waits for this many ms, or readCount events, or an empty read. */
+  readonly commitIntervalMs: number;
   readonly startFrom: 'latest' | 'earliest';
   readonly scanPage: number;
   /** The dedupe window's size: how far back a restart or a rollback looks for handled ids. */
@@ -50,6 +52,10 @@ interface Commit {
   /** The connection died with the commit in flight: whether it applied must be asked. */
   unknown: boolean;
 }
+
+const COMMIT = new LuaScript('events_commit', readLua(import.meta.url, 'commit'), ['checkpoints', 'node'], ['nodeId', 'id', 'read', 'run']);
+
+const COUNTERS = new LuaScript('events_stream_counters', readLua(import.meta.url, 'stream-counters'), ['stream'], []);
 
 type ReadReply = [Buffer, [Buffer, Buffer[]][]][] | null;
 type OptionsView = Redis & { withOptions(opts: CallOptions): Redis };
@@ -108,6 +114,11 @@ export class StreamReader {
   #waitingSinceMs = 0;
   /** Entries an earlier run of this node may have handled without committing (it did not close). */
   #suspects = 0;
+  /** Events handled since the last commit was sent, and when that was. */
+  #uncommitted = 0;
+  #committedAt = 0;
+  /** The last read came back empty: the node is idle, its position is worth saving now. */
+  #idle = false;
   /** Bumped on every close of the connection. */
   #epoch = 0;
   #verify = true;
@@ -166,6 +177,7 @@ export class StreamReader {
     const connection = hasOptions(client) ? client.duplicate() : client.duplicate({ autoResendUnfulfilledCommands: false });
     this.#connection = connection;
     this.#view = hasOptions(connection) ? connection.withOptions({ delivery: 'never' }) : connection;
+    COUNTERS.ensure(this.#view);
     this.#isCommand = commandFilter(connection.getBuiltinCommands());
     connection.on('error', (e: Error) => this.#host.error(e));
     connection.on('close', () => {
@@ -242,19 +254,40 @@ export class StreamReader {
     return { id: this.#position.id, read: this.#position.read, recorder, owners, unknown: false };
   }
 
-  /** Queues a commit's MULTI/EXEC on `client` (the reader's connection unless closing). */
+  /**
+   * Sends a commit on `client` (the reader's connection unless closing): one script call for
+   * the bookkeeping alone, a MULTI/EXEC when handlers queued writes on `ctx.tx`.
+   */
   #sendCommit(commit: Commit, client: Redis, clean = false): Promise<void> {
     const { keys, nodeId, instance, readCount } = this.#o;
-    commit.recorder?.seal();
+    // A crash leaves at most readCount − 1 uncommitted events plus one batch: the successor
+    // flags that many as possibly handled.
+    const run = clean ? '' : `${instance}:${2 * readCount}`;
+    const read = commit.read === undefined ? '' : String(commit.read);
+    const recorder = commit.recorder;
+    recorder?.seal();
+    const settled = () => {
+      if (this.#pending === commit) this.#pending = undefined;
+    };
+    // A commit in flight when the connection died may or may not have applied: ask later.
+    const failed = (e: unknown): never => {
+      if (!(e instanceof Error && e.name === 'ReplyError')) commit.unknown = true;
+      throw new CommitError(nodeId, e);
+    };
+    if (!recorder || recorder.commands.length === 0) {
+      return COMMIT.run(client, { checkpoints: keys.checkpoints, node: keys.node }, { nodeId, id: commit.id, read, run }).then(
+        settled,
+        failed,
+      );
+    }
     const multi = client.multi();
-    commit.recorder?.replay(multi);
+    recorder.replay(multi);
     multi.hset(keys.checkpoints, nodeId, commit.id);
-    if (commit.read !== undefined) multi.hset(keys.node, 'read', String(commit.read));
+    if (read) multi.hset(keys.node, 'read', read);
     // A clean close removes the run marker in the same step as the last checkpoint.
     if (clean) multi.hdel(keys.node, 'run');
-    else multi.hset(keys.node, 'run', `${instance}:${readCount}`);
-    const replayed = commit.recorder?.commands.length ?? 0;
-    // A commit in flight when the connection died may or may not have applied: ask later.
+    else multi.hset(keys.node, 'run', run);
+    const replayed = recorder.commands.length;
     return multi.exec().then(
       (results) => {
         if (!results) throw new CommitError(nodeId, new Error('EXEC was aborted'));
@@ -264,10 +297,10 @@ export class StreamReader {
           const owner = commit.owners.find((o) => i >= o.start && i < o.end);
           if (owner) this.#host.handlerError(error, owner);
         }
-        if (this.#pending === commit) this.#pending = undefined;
+        settled();
       },
       (e: unknown) => {
-        if (e instanceof Error && /EXECABORT/.test(e.message) && commit.recorder) {
+        if (e instanceof Error && /EXECABORT/.test(e.message)) {
           // A handler queued a command Redis refused outright: nothing of the batch applied.
           // Report it on each event that queued writes (Redis does not say which command it
           // was) and commit the checkpoint without their writes.
@@ -276,10 +309,8 @@ export class StreamReader {
           for (const owner of commit.owners) this.#host.handlerError(reported, owner);
           commit.recorder = undefined;
           commit.owners = [];
-          throw new CommitError(nodeId, e);
         }
-        if (!(e instanceof Error && e.name === 'ReplyError')) commit.unknown = true;
-        throw new CommitError(nodeId, e);
+        return failed(e);
       },
     );
   }
@@ -321,42 +352,69 @@ export class StreamReader {
     }
   }
 
-  /** One round trip: the pending commit, XINFO, XREAD; then the batch. */
+  /**
+   * One round trip: XREAD, then XINFO, with the previous batch's commit — before the read when
+   * it carries ctx.tx writes (they show at once), after it otherwise (every reply then comes
+   * back in one piece, even after a blocked read). Then the batch.
+   *
+   * XINFO after XREAD still describes the stream at the instant of the read when the read did
+   * not block: the two run back to back. A read that blocked cannot have lost anything: there
+   * was nothing after the position when it blocked, and Redis serves it right after the write
+   * that woke it, before any trimming.
+   */
   async #round(): Promise<void> {
     const view = this.#view as Redis;
     const key = this.#o.keys.stream;
     const epoch = this.#epoch;
-    const commit = this.#pending;
-    const committed = commit ? this.#sendCommit(commit, view) : undefined;
+    const before = this.#position;
+    const pending = this.#pending;
+    const early = pending?.recorder !== undefined && pending.recorder.commands.length > 0;
+    const due =
+      early || this.#idle || this.#uncommitted >= this.#o.readCount || performance.now() - this.#committedAt >= this.#o.commitIntervalMs;
+    const commit = pending && due ? pending : undefined;
+    if (commit) {
+      this.#uncommitted = 0;
+      this.#committedAt = performance.now();
+    }
+    // The commit and the read leave in one socket write.
+    coalesceWrites(this.#connection as Redis);
+    const committedEarly = commit && early ? this.#sendCommit(commit, view) : undefined;
+    const pipeline = view.pipeline().xreadBuffer('COUNT', this.#o.readCount, 'BLOCK', this.#o.blockMs, 'STREAMS', key, before.id);
+    // ioredis' script commands on a pipeline do not return the pipeline: no chaining.
+    COUNTERS.queue(pipeline, { stream: key }, {});
+    const read = pipeline.exec();
+    const committedLate = commit && !early ? this.#sendCommit(commit, view) : undefined;
+    const committed = committedEarly ?? committedLate;
     committed?.catch(() => {});
-    const read = view
-      .pipeline()
-      .call('XINFO', 'STREAM', key)
-      .xreadBuffer('COUNT', this.#o.readCount, 'BLOCK', this.#o.blockMs, 'STREAMS', key, this.#position.id)
-      .exec();
     read.catch(() => {});
     this.#reading = true;
     let replies: [Error | null, unknown][] | null;
     try {
       replies = await this.#deadline(read, this.#o.blockMs + this.#o.readTimeoutMs);
+      // Never handle a batch before the one before it is committed.
+      if (committed) await this.#deadline(committed, this.#o.readTimeoutMs);
     } finally {
       this.#reading = false;
     }
-    // Never handle a batch before the one before it is committed.
-    if (committed) await committed;
     if (epoch !== this.#epoch) throw new Interrupted();
-    const [info, entries] = replies ?? [];
+    const [entries, info] = replies ?? [];
     if (!info || !entries) throw new Interrupted();
     if (entries[0]) throw entries[0];
-    if (info[0] && !isNoSuchKey(info[0])) throw info[0];
-    const stream = info[0] ? undefined : parseStreamInfo(info[1]);
-    if (!this.#judge(checkPosition(this.#position, stream))) {
+    if (info[0]) throw info[0];
+    const stream = parseStreamCounters(info[1]);
+    if (!this.#judge(checkPosition(before, stream))) {
       this.#verify = true;
       return;
     }
     this.#info = stream;
     const batch = (entries[1] as ReadReply)?.[0]?.[1] ?? [];
+    this.#idle = batch.length === 0;
     if (batch.length > 0) await this.#handle(batch);
+    // At the tail when XINFO ran: the count of entries read is the stream's own.
+    if (batch.length > 0 && stream?.entriesAdded !== undefined && this.#position.id === stream.lastGeneratedId) {
+      this.#position = { id: this.#position.id, read: stream.entriesAdded };
+      if (this.#pending) this.#pending = this.#commitOf(this.#pending.recorder, this.#pending.owners);
+    }
   }
 
   /** Acts on a verdict; false when the reader must look again (a rollback). */
@@ -505,6 +563,7 @@ export class StreamReader {
         if (end > start) owners.push({ start, end, type: event.type, id: event.id });
       }
       if (this.#suspects > 0) this.#suspects--;
+      this.#uncommitted++;
       this.#position = { id, read };
       const next = batch[i + 1];
       if (next) this.#waitingSinceMs = streamIdMs(next[0].toString());
