@@ -97,7 +97,20 @@ class ContainerRunner implements ServerRunner {
     // the testkit waits for PING itself, as it does for a process.
     if (user) container = container.withUser(user);
     markRun();
-    const started = await container.start();
+    let started: Awaited<ReturnType<typeof container.start>>;
+    try {
+      started = await container.start();
+    } catch (e) {
+      // Ryuk is an image of its own, pulled on the first start of a process: where no
+      // registry answers, that pull is what fails, not the Redis image.
+      if (/ryuk/i.test((e as Error).message) && process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true') {
+        throw new Error(
+          `${(e as Error).message} — testcontainers could not start its reaper, Ryuk; set TESTCONTAINERS_RYUK_DISABLED=true (the testkit removes its containers itself)`,
+          { cause: e },
+        );
+      }
+      throw e;
+    }
     const id = started.getId();
     ownContainer(id, engine.endpoint);
     return engine.client.container.getById(id);
