@@ -133,13 +133,13 @@ export function runMarker(run: string): string {
   return join(tmpdir(), `coordis-testkit-${run}.containers`);
 }
 
-let marked = false;
-/** Leaves the run's marker once per process, when it starts its first container. */
+const marked = new Set<string>();
+/** Leaves the run's marker once per process and run, when it starts its first container. */
 export function markRun(): void {
   const run = process.env.COORDIS_TESTKIT_RUN;
-  if (marked || !run) return;
+  if (!run || marked.has(run)) return;
   writeFileSync(runMarker(run), `${process.pid}\n`, { flag: 'a' });
-  marked = true;
+  marked.add(run);
 }
 
 /** Every container (running or not) whose `label` is `value`, found through the engine. */

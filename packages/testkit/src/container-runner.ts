@@ -129,22 +129,33 @@ class ContainerRunner implements ServerRunner {
     try {
       await this.#container?.kill({ signal });
     } catch (e) {
-      // 409: the container is not running, which is what a kill wants anyway.
-      if (statusCode(e) !== 409) throw e;
+      // 409: not running; 404: removed from outside (a teardown, `docker rm -f`). Either way
+      // there is nothing left to signal, which is what a kill wants anyway.
+      const code = statusCode(e);
+      if (code !== 409 && code !== 404) throw e;
+    }
+  }
+
+  /** Resolves once the container is not running (or no longer exists). */
+  async #stopped(): Promise<void> {
+    try {
+      await this.#container?.wait();
+    } catch (e) {
+      if (statusCode(e) !== 404) throw e;
     }
   }
 
   async kill(): Promise<void> {
     if (!this.#container) return;
     await this.#send('SIGKILL');
-    await this.#container.wait();
+    await this.#stopped();
     this.#pid = undefined;
   }
 
   async terminate(graceMs: number): Promise<void> {
     if (!this.#container) return;
     await this.#send('SIGTERM');
-    const stopped = await Promise.race([this.#container.wait().then(() => true), sleep(graceMs).then(() => false)]);
+    const stopped = await Promise.race([this.#stopped().then(() => true), sleep(graceMs).then(() => false)]);
     if (!stopped) await this.kill();
     this.#pid = undefined;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTAINER_LABELS, connectEngine, labelledContainers } from '../src/container-engine.js';
+import setup from '../src/global-setup.js';
 import { ServerStartError, startSentinel, startStandalone } from '../src/index.js';
 import { pairsToRecord } from '../src/info.js';
 
@@ -52,5 +53,24 @@ describe.runIf(onContainers)('the container driver', () => {
     expect((error as Error).message).toMatch(/Bad directive or wrong number of arguments/);
     expect((error as Error).message).toContain('in a container');
     expect((await ownContainers()).filter((c) => c.Config.Labels[CONTAINER_LABELS.node] === 'standalone')).toEqual([]);
+  });
+
+  it('has the global teardown remove a container its run left, and fail the run for it', async () => {
+    const outer = process.env.COORDIS_TESTKIT_RUN;
+    const teardown = setup();
+    const run = process.env.COORDIS_TESTKIT_RUN;
+    try {
+      const s = await startStandalone();
+      try {
+        const error = await teardown().catch((e: unknown) => e);
+        expect((error as Error).message).toMatch(/outlived the test run/);
+        expect((error as Error).message).toContain('container');
+        expect((await ownContainers()).filter((c) => c.Config.Labels[CONTAINER_LABELS.run] === run)).toEqual([]);
+      } finally {
+        await s.stop();
+      }
+    } finally {
+      process.env.COORDIS_TESTKIT_RUN = outer;
+    }
   });
 });
