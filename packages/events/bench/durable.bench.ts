@@ -1,23 +1,29 @@
-// Durable mode against raw ioredis Streams on the same server: live publish → handle with one
-// node, a node replaying a backlog, pipelined XADD alone, and publish → handle latency at
-// 1,000 events/s across three nodes.
+// Durable mode against raw ioredis Streams on the same server: live publish → handle with the
+// receiving nodes in processes of their own (closed loop, or paced at a steady rate), a node
+// replaying a backlog, and pipelined XADD alone.
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { coalesceWrites, connect } from '@coordis/client';
 import { Redis } from 'ioredis';
 import { createEventBus, type } from '../src/index.js';
-import { type Measure, publishAll, publishPaced, signal, summarise } from './measure.js';
+import { benchEvents, type Measure, publishAll, publishPaced, type ReaderReport, sharedNow, signal, summarise } from './measure.js';
+
+const READER = fileURLToPath(new URL('./reader-process.ts', import.meta.url));
 
 const IN_FLIGHT = 64;
+/** Events published before measuring, for every process's JIT to settle. */
+const WARM_UP = 2_000;
 const payload = { account: 42, mailbox: 'INBOX', text: 'x'.repeat(120) };
 const events = { 'mailbox.changed': type<{ account: number; mailbox: string; text: string; seq: number }>() };
 // What the bus puts in the stream for one event, for the raw baselines to carry the same bytes.
-const entry = (seq: number) =>
+const entry = (seq: number, t = 0) =>
   JSON.stringify({
     v: 1,
     id: `01KBENCH${String(seq).padStart(18, '0')}`,
     type: 'mailbox.changed',
     origin: 'raw',
     ts: Date.now(),
-    payload: { ...payload, seq },
+    payload: { ...payload, seq, t },
   });
 
 let counter = 0;
@@ -37,70 +43,80 @@ export async function rawXadd(url: string, total: number): Promise<number> {
   return rate;
 }
 
-/** Raw XADD (64 in flight) and one raw XREAD BLOCK loop that parses each entry, in one process. */
-export async function rawLive(url: string, total: number): Promise<Measure> {
-  const pub = new Redis(url);
-  const sub = new Redis(url);
-  const key = `bench-raw-live-${++counter}`;
-  const sentAt = new Float64Array(total);
-  const latencies: number[] = [];
-  const done = signal();
-  void (async () => {
-    let last = '0-0';
-    while (latencies.length < total) {
-      const reply = (await sub.xreadBuffer('COUNT', 500, 'BLOCK', 1000, 'STREAMS', key, last)) as [Buffer, [Buffer, Buffer[]][]][] | null;
-      for (const [, entries] of reply ?? []) {
-        for (const [id, fields] of entries) {
-          const seq = (JSON.parse((fields[1] as Buffer).toString()) as { payload: { seq: number } }).payload.seq;
-          latencies.push(performance.now() - (sentAt[seq] as number));
-          last = id.toString();
-        }
-      }
-    }
-    done.resolve();
-  })();
-  const start = performance.now();
-  await publishAll(total, IN_FLIGHT, (seq) => {
-    sentAt[seq] = performance.now();
-    coalesceWrites(pub);
-    return pub.xadd(key, 'MAXLEN', '~', 100_000, '*', 'e', entry(seq));
+type Reader = { ready: Promise<void>; report: Promise<ReaderReport>; child: ChildProcess };
+
+/** Starts `count` reader processes (coordis nodes or raw XREAD loops) on one stream or bus. */
+function readers(kind: 'bus' | 'raw', url: string, name: string, count: number, expected: number): Reader[] {
+  return Array.from({ length: count }, (_, i) => {
+    const child = fork(READER, [kind, url, name, `node-${i}`, String(expected)], { execArgv: ['--import', 'tsx'] });
+    const ready = signal();
+    let resolveReport: (r: ReaderReport) => void = () => {};
+    const report = new Promise<ReaderReport>((resolve, reject) => {
+      resolveReport = resolve;
+      child.once('exit', (code) => reject(new Error(`reader process exited (${code}) before its report`)));
+    });
+    child.on('message', (m: unknown) => (m === 'ready' ? ready.resolve() : resolveReport(m as ReaderReport)));
+    return { ready: ready.promise, report, child };
   });
-  await done.promise;
-  const m = summarise(start, performance.now(), latencies);
-  await pub.del(key);
-  pub.disconnect();
-  sub.disconnect();
-  return m;
 }
 
-/** The durable bus: one publisher (64 in flight) and `nodes` nodes in one process, publish → handle. */
-export async function busLive(url: string, total: number, nodes: number): Promise<Measure> {
-  const namespace = `bench-durable-live-${++counter}`;
-  const clients = await Promise.all(Array.from({ length: nodes + 1 }, () => connect(url)));
-  const [pubClient, ...nodeClients] = clients as unknown as [Redis, ...Redis[]];
-  const publisher = createEventBus({ client: pubClient, nodeId: 'publisher', namespace, events, mode: 'durable' });
-  const sentAt = new Float64Array(total);
-  const latencies: number[] = [];
-  const done = signal();
-  const buses = nodeClients.map((client, i) => {
-    const bus = createEventBus({ client, nodeId: `node-${i}`, namespace, events, mode: 'durable', statsIntervalMs: 0 });
-    bus.on('mailbox.changed', (e) => {
-      latencies.push(performance.now() - (sentAt[e.payload.seq] as number));
-      if (latencies.length === total * nodes) done.resolve();
-    });
-    return bus;
-  });
-  await Promise.all(buses.map((b) => b.start()));
-  const start = performance.now();
-  await publishAll(total, IN_FLIGHT, (seq) => {
-    sentAt[seq] = performance.now();
-    return publisher.publish('mailbox.changed', { ...payload, seq });
-  });
-  await done.promise;
-  const m = summarise(start, performance.now(), latencies);
-  for (const b of [publisher, ...buses]) await b.close();
-  await pubClient.del(publisher.keys.stream);
-  for (const c of clients) c.disconnect();
+/** Throughput from the first publish to the last handler call, and the latencies of every reader. */
+async function collect(start: number, total: number, started: Reader[]): Promise<Measure> {
+  const reports = await Promise.all(started.map((r) => r.report));
+  for (const r of started) r.child.disconnect();
+  const end = Math.max(...reports.map((r) => r.lastAt));
+  return summarise(
+    start,
+    end,
+    reports.flatMap((r) => r.latencies),
+    total,
+  );
+}
+
+/**
+ * Publish → handle with every receiving node in a process of its own, as in a deployment: raw
+ * (pipelined XADD, XREAD BLOCK loops) or the durable bus (`publish`, bus nodes). The publisher
+ * runs here, `inFlight` publishes outstanding, or paced at `perSecond`.
+ */
+export async function live(
+  kind: 'bus' | 'raw',
+  url: string,
+  total: number,
+  nodes: number,
+  pace: { inFlight: number } | { perSecond: number },
+): Promise<Measure> {
+  const name = `bench-${kind}-live-${++counter}`;
+  let publish: (seq: number) => Promise<unknown>;
+  let cleanup: () => Promise<void>;
+  if (kind === 'bus') {
+    const client = await connect(url);
+    const publisher = createEventBus({ client, nodeId: 'publisher', namespace: name, events: benchEvents, mode: 'durable' });
+    publish = (seq) => publisher.publish('mailbox.changed', { ...payload, seq, t: sharedNow() });
+    cleanup = async () => {
+      await publisher.close();
+      await client.del(publisher.keys.stream);
+      client.disconnect();
+    };
+  } else {
+    const pub = new Redis(url);
+    publish = (seq) => {
+      coalesceWrites(pub);
+      return pub.xadd(name, 'MAXLEN', '~', 100_000, '*', 'e', entry(seq, sharedNow()));
+    };
+    cleanup = async () => {
+      await pub.del(name);
+      pub.disconnect();
+    };
+  }
+  const started = readers(kind, url, name, nodes, total);
+  await Promise.all(started.map((r) => r.ready));
+  await publishAll(WARM_UP, 16, (i) => publish(-1 - i));
+  await new Promise((r) => setTimeout(r, 200));
+  const start = sharedNow();
+  if ('inFlight' in pace) await publishAll(total, pace.inFlight, publish);
+  else await publishPaced(total, pace.perSecond, (seq) => void publish(seq));
+  const m = await collect(start, total * nodes, started);
+  await cleanup();
   return m;
 }
 
@@ -151,72 +167,4 @@ export async function catchUp(url: string, total: number): Promise<{ bus: number
   nodeClient.disconnect();
   raw.disconnect();
   return { bus, raw: rawRate };
-}
-
-/** Publish → handle latency at a steady `perSecond` across `nodes` durable nodes (and raw XREAD readers). */
-export async function pacedLatency(url: string, total: number, perSecond: number, nodes: number): Promise<{ bus: Measure; raw: Measure }> {
-  const namespace = `bench-durable-paced-${++counter}`;
-  const clients = await Promise.all(Array.from({ length: nodes + 1 }, () => connect(url)));
-  const [pubClient, ...nodeClients] = clients as unknown as [Redis, ...Redis[]];
-  const publisher = createEventBus({ client: pubClient, nodeId: 'publisher', namespace, events, mode: 'durable' });
-  let sentAt = new Float64Array(total);
-  let latencies: number[] = [];
-  let done = signal();
-  const buses = nodeClients.map((client, i) => {
-    const bus = createEventBus({ client, nodeId: `node-${i}`, namespace, events, mode: 'durable', statsIntervalMs: 0 });
-    bus.on('mailbox.changed', (e) => {
-      latencies.push(performance.now() - (sentAt[e.payload.seq] as number));
-      if (latencies.length === total * nodes) done.resolve();
-    });
-    return bus;
-  });
-  await Promise.all(buses.map((b) => b.start()));
-  let start = performance.now();
-  await publishPaced(total, perSecond, (seq) => {
-    sentAt[seq] = performance.now();
-    void publisher.publish('mailbox.changed', { ...payload, seq });
-  });
-  await done.promise;
-  const bus = summarise(start, performance.now(), latencies);
-  for (const b of [publisher, ...buses]) await b.close();
-  await pubClient.del(publisher.keys.stream);
-  for (const c of clients) c.disconnect();
-
-  const key = `bench-raw-paced-${counter}`;
-  const pub = new Redis(url);
-  const readers = Array.from({ length: nodes }, () => new Redis(url));
-  sentAt = new Float64Array(total);
-  latencies = [];
-  done = signal();
-  for (const reader of readers) {
-    void (async () => {
-      let last = '$';
-      for (let read = 0; read < total; ) {
-        const reply = (await reader.xreadBuffer('COUNT', 500, 'BLOCK', 1000, 'STREAMS', key, last)) as
-          | [Buffer, [Buffer, Buffer[]][]][]
-          | null;
-        for (const [, entries] of reply ?? []) {
-          for (const [id, fields] of entries) {
-            const seq = (JSON.parse((fields[1] as Buffer).toString()) as { payload: { seq: number } }).payload.seq;
-            latencies.push(performance.now() - (sentAt[seq] as number));
-            last = id.toString();
-            read++;
-          }
-        }
-      }
-      if (latencies.length === total * nodes) done.resolve();
-    })();
-  }
-  await new Promise((r) => setTimeout(r, 50));
-  start = performance.now();
-  await publishPaced(total, perSecond, (seq) => {
-    sentAt[seq] = performance.now();
-    void pub.xadd(key, 'MAXLEN', '~', 100_000, '*', 'e', entry(seq));
-  });
-  await done.promise;
-  const raw = summarise(start, performance.now(), latencies);
-  await pub.del(key);
-  pub.disconnect();
-  for (const r of readers) r.disconnect();
-  return { bus, raw };
 }

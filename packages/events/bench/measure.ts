@@ -1,4 +1,5 @@
 // Shared pieces of the events benchmarks: latency summaries, medians, a closed-loop publisher.
+import { type } from '../src/index.js';
 
 /** Throughput (per second) and latency percentiles (ms) of one run. */
 export interface Measure {
@@ -47,4 +48,24 @@ export function signal(): { promise: Promise<void>; resolve: () => void } {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/** The event the durable benchmarks publish: a 200-byte payload and its send time. */
+export const benchEvents = {
+  'mailbox.changed': type<{ account: number; mailbox: string; text: string; seq: number; t: number }>(),
+};
+
+/**
+ * Milliseconds on a clock all processes of the machine share: each process's monotonic clock
+ * offset by the wall-clock time it started, as the Performance API defines it.
+ */
+export function sharedNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** What a reader process sends its parent once it has seen every event. */
+export interface ReaderReport {
+  readonly latencies: number[];
+  /** When it handled the last event (sharedNow). */
+  readonly lastAt: number;
 }

@@ -1,5 +1,4 @@
-import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { MonotonicUlid } from './event-id.js';
 
 /** The envelope format version; a receiver rejects others as `invalid` (reason `version`). */
 export const ENVELOPE_VERSION = 1;
@@ -18,23 +17,11 @@ export interface Envelope<T extends string = string, P = unknown> {
   readonly payload: P;
 }
 
-// ulid asks its PRNG for one value per random character; drawing them from a pooled buffer of
-// crypto-random bytes costs one system call per 1,024 values instead of one per character.
-const pool = new Uint32Array(1024);
-let drawn = pool.length;
-function pooledRandom(): number {
-  if (drawn === pool.length) {
-    randomFillSync(pool);
-    drawn = 0;
-  }
-  return (pool[drawn++] as number) / 0x1_0000_0000;
-}
-
-const nextId = monotonicFactory(pooledRandom);
+const ids = new MonotonicUlid();
 
 /** A new envelope for a payload; ids grow monotonically within the process. */
 export function envelope<T extends string, P>(type: T, origin: string, payload: P, now = Date.now()): Envelope<T, P> {
-  return { v: ENVELOPE_VERSION, id: nextId(now), type, origin, ts: now, payload };
+  return { v: ENVELOPE_VERSION, id: ids.next(now), type, origin, ts: now, payload };
 }
 
 /** Why a received message was dropped. */

@@ -353,14 +353,17 @@ export class StreamReader {
   }
 
   /**
-   * One round trip: XREAD, then XINFO, with the previous batch's commit — before the read when
-   * it carries ctx.tx writes (they show at once), after it otherwise (every reply then comes
-   * back in one piece, even after a blocked read). Then the batch.
+   * One round trip: the previous batch's commit when it is due, XREAD, then a snapshot of the
+   * stream's counters. Then the batch.
    *
-   * XINFO after XREAD still describes the stream at the instant of the read when the read did
-   * not block: the two run back to back. A read that blocked cannot have lost anything: there
-   * was nothing after the position when it blocked, and Redis serves it right after the write
-   * that woke it, before any trimming.
+   * A commit carrying ctx.tx writes is always due (their effects show at once); a checkpoint
+   * alone waits for readCount events, commitIntervalMs or an idle read, and the read then
+   * blocks no longer than that interval, so it is saved within commitIntervalMs.
+   *
+   * The counters, taken right after XREAD, describe the stream at the instant of the read when
+   * the read did not block. A read that blocked cannot have lost anything: there was nothing
+   * after the position when it blocked, and Redis serves it right after the write that woke
+   * it, before any trimming.
    */
   async #round(): Promise<void> {
     const view = this.#view as Redis;
@@ -368,30 +371,30 @@ export class StreamReader {
     const epoch = this.#epoch;
     const before = this.#position;
     const pending = this.#pending;
-    const early = pending?.recorder !== undefined && pending.recorder.commands.length > 0;
+    const { readCount, commitIntervalMs } = this.#o;
+    const sinceCommit = performance.now() - this.#committedAt;
     const due =
-      early || this.#idle || this.#uncommitted >= this.#o.readCount || performance.now() - this.#committedAt >= this.#o.commitIntervalMs;
+      (pending?.recorder?.commands.length ?? 0) > 0 || this.#idle || this.#uncommitted >= readCount || sinceCommit >= commitIntervalMs;
     const commit = pending && due ? pending : undefined;
     if (commit) {
       this.#uncommitted = 0;
       this.#committedAt = performance.now();
     }
+    const blockMs = pending && !commit ? Math.max(1, Math.ceil(commitIntervalMs - sinceCommit)) : this.#o.blockMs;
     // The commit and the read leave in one socket write.
     coalesceWrites(this.#connection as Redis);
-    const committedEarly = commit && early ? this.#sendCommit(commit, view) : undefined;
-    const pipeline = view.pipeline().xreadBuffer('COUNT', this.#o.readCount, 'BLOCK', this.#o.blockMs, 'STREAMS', key, before.id);
+    const committed = commit ? this.#sendCommit(commit, view) : undefined;
+    const pipeline = view.pipeline().xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id);
     // ioredis' script commands on a pipeline do not return the pipeline: no chaining.
     COUNTERS.queue(pipeline, { stream: key }, {});
     const read = pipeline.exec();
-    const committedLate = commit && !early ? this.#sendCommit(commit, view) : undefined;
-    const committed = committedEarly ?? committedLate;
     committed?.catch(() => {});
     read.catch(() => {});
     this.#reading = true;
     let replies: [Error | null, unknown][] | null;
     try {
-      replies = await this.#deadline(read, this.#o.blockMs + this.#o.readTimeoutMs);
-      // Never handle a batch before the one before it is committed.
+      replies = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
+      // A commit sent with this read is confirmed before the batch is handled.
       if (committed) await this.#deadline(committed, this.#o.readTimeoutMs);
     } finally {
       this.#reading = false;
