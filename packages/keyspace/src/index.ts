@@ -26,6 +26,7 @@ export {
   SegmentValueError,
 } from './errors.js';
 export type { KeyMode, KeyOf } from './key-layout.js';
+export { keySlot } from './key-slot.js';
 export type { KeyStore } from './key-store.js';
 export {
   type BinaryKeyspaceOptions,
@@ -44,6 +45,7 @@ export type { AnySegment, KeyInput, KeyMaterial, KeyValues, Refuse, Segment, Seg
 export { seg } from './segment.js';
 export type { SetLookup } from './set-lookup.js';
 export type { SetNamespace, SetNamespaceDefinition } from './set-namespace.js';
+export { createShardedStore, ShardedStore, type ShardedStoreOptions, type ShardOf, shardBySlot } from './sharded-store.js';
 export * from './stalwart-table.js';
 export type { KeyTtl } from './ttl.js';
 export type { ValueNamespace, ValueNamespaceDefinition } from './value-namespace.js';

@@ -4,7 +4,7 @@ import { ALGORITHM_KIND } from './algorithms.js';
 import type { CheckEntry, CheckMode, GroupOutcome, RawResult } from './check-entry.js';
 import { checkKeyNames, checkScript, paddedKeyCount } from './check-script.js';
 import { CrossSlotError, ScriptReplyError, WindowMismatchError } from './errors.js';
-import { keySlot } from './key-slot.js';
+import { keySlot } from '@coordis/keyspace';
 import type { ServerClock } from './server-clock.js';
 import { isUnavailable, withDeadline } from './unavailable.js';
 

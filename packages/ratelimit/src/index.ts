@@ -28,7 +28,7 @@ export {
 } from './fail2ban.js';
 export { decodeFixedWindow, encodeFixedWindow, fixedWindowDecide, windowOf } from './fixed-window.js';
 export { decodeGcra, encodeGcra, type GcraState, gcraDecide } from './gcra.js';
-export { keySlot } from './key-slot.js';
+export { keySlot } from '@coordis/keyspace';
 export { type CheckOptions, type KeyShape, LimitRequest } from './limit-request.js';
 export type { LimitResult, LimitSource, MultiLimitResult } from './limit-result.js';
 export { Limiter } from './limiter.js';

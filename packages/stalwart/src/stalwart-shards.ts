@@ -1,3 +1,4 @@
+import { ShardedStore } from '@coordis/keyspace';
 import type { Cluster, Redis, RedisKey } from 'ioredis';
 import { StalwartArgumentError, StalwartShardsError } from './errors.js';
 import { xxh3Hasher, xxh3Mod } from './hashers.js';
@@ -39,42 +40,13 @@ export async function shardIndex(key: RedisKey, shardCount: number): Promise<num
 /**
  * A client over the stores of a Stalwart sharded in-memory store: every key goes to the store
  * Stalwart would use for it. Give the stores in Stalwart's configuration order; a different
- * order or count sends keys to the wrong store. Made by {@link createStalwartShards}.
+ * order or count sends keys to the wrong store. A {@link ShardedStore} with Stalwart's rule in
+ * place of coordis' default; made by {@link createStalwartShards}.
  */
-export class StalwartShards {
-  /** The stores, in Stalwart's configuration order. */
-  readonly stores: readonly StoreClient[];
-  readonly #hasher: Hasher;
-  readonly #count: number;
-
+export class StalwartShards extends ShardedStore<StoreClient> {
   /** @internal Use {@link createStalwartShards}. */
   constructor(stores: readonly StoreClient[], hasher: Hasher) {
-    this.stores = Object.freeze([...stores]);
-    this.#hasher = hasher;
-    this.#count = stores.length;
-  }
-
-  /** The index of the store that holds `key`. */
-  indexOf(key: RedisKey): number {
-    return indexWith(this.#hasher, key, this.#count);
-  }
-
-  /** The store that holds `key`. */
-  storeFor(key: RedisKey): StoreClient {
-    const store = this.stores[this.indexOf(key)];
-    // indexOf is below stores.length by construction.
-    if (!store) throw new StalwartShardsError('no store for a key', 'this is a bug in @coordis/stalwart');
-    return store;
-  }
-
-  /** Sends one command whose first argument is `key` to that key's store: `shards.call('GET', key)`. */
-  call(command: string, key: RedisKey, ...args: (string | Buffer | number)[]): Promise<unknown> {
-    return this.storeFor(key).call(command, key, ...args);
-  }
-
-  /** Like {@link StalwartShards.call}, with bulk replies as Buffers (binary values). */
-  callBuffer(command: string, key: RedisKey, ...args: (string | Buffer | number)[]): Promise<unknown> {
-    return this.storeFor(key).callBuffer(command, key, ...args);
+    super(stores, (key, count) => xxh3Mod(hasher, key, count));
   }
 }
 

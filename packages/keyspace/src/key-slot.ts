@@ -1,6 +1,7 @@
 // Redis Cluster's key → slot mapping (https://redis.io/docs/reference/cluster-spec/#key-distribution-model):
-// CRC16-XMODEM of the key, or of its hash tag, modulo 16384. Used to coalesce only checks
-// whose keys share a slot, and to refuse a multi-limiter check that would span slots.
+// CRC16-XMODEM of the key, or of its hash tag, modulo 16384. @coordis/ratelimit uses it to
+// coalesce only checks whose keys share a slot and to refuse a multi-limiter check that would
+// span slots; the sharded store, to keep every key of one slot on one store.
 
 const TABLE = (() => {
   const t = new Uint16Array(256);
