@@ -7,7 +7,7 @@ import { createRateLimits } from '../src/index.js';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('a Cluster master SIGKILLed under continuous checks', () => {
-  it('moves to the promoted replica, counts no check twice, and admits exactly the limit after it', async () => {
+  it('moves to the promoted replica, keeps every check answered after the kill, and admits exactly the limit after it', async () => {
     await using t = await startCluster({ masters: 3, replicasPerMaster: 1 });
     const client = await connectCluster(t.url);
     try {
