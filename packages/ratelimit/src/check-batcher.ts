@@ -1,10 +1,10 @@
 import type { ScriptClient } from '@coordis/client';
+import { keySlot } from '@coordis/keyspace';
 import type { RedisKey } from 'ioredis';
 import { ALGORITHM_KIND } from './algorithms.js';
 import type { CheckEntry, CheckMode, GroupOutcome, RawResult } from './check-entry.js';
 import { checkKeyNames, checkScript, paddedKeyCount } from './check-script.js';
 import { CrossSlotError, ScriptReplyError, WindowMismatchError } from './errors.js';
-import { keySlot } from '@coordis/keyspace';
 import type { ServerClock } from './server-clock.js';
 import { isUnavailable, withDeadline } from './unavailable.js';
 

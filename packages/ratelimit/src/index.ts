@@ -1,4 +1,6 @@
 // Public surface of @coordis/ratelimit.
+
+export { keySlot } from '@coordis/keyspace';
 export type { CachedBlock } from './block-cache.js';
 export { DEFAULTS } from './defaults.js';
 export {
@@ -28,7 +30,6 @@ export {
 } from './fail2ban.js';
 export { decodeFixedWindow, encodeFixedWindow, fixedWindowDecide, windowOf } from './fixed-window.js';
 export { decodeGcra, encodeGcra, type GcraState, gcraDecide } from './gcra.js';
-export { keySlot } from '@coordis/keyspace';
 export { type CheckOptions, type KeyShape, LimitRequest } from './limit-request.js';
 export type { LimitResult, LimitSource, MultiLimitResult } from './limit-result.js';
 export { Limiter } from './limiter.js';
