@@ -5,6 +5,8 @@
 //      each (BENCH_FAULT_RUNS): time from the first +switch-master to each client's first
 //      acknowledged write after it (p50, p95), acknowledged writes lost, writes applied twice,
 //      and for coordis the commands it rejected as of unknown outcome and the ones it resent;
+//      a fifth client, coordis with durable writes (WAIT 1 replica), counts what the promise of
+//      no acknowledged write lost is worth through the same failover;
 //   3. per-command throughput against plain ioredis on one standalone server (BENCH_RUNS).
 // Writes bench/results/client.json (schema: bench/README.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -91,8 +93,13 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
   try {
     const sentinels = t.sentinels.map((s) => ({ host: s.host, port: s.port }));
     const coordis = await connect(t.url);
-    const moves: FailoverEvent[] = [];
-    coordis.events.on('failover', (e) => moves.push(e));
+    const durable = await connect(t.url, { durable: { replicas: 1, timeoutMs: 1000 } });
+    const moves = new Map<string, FailoverEvent[]>([
+      ['coordis', []],
+      ['coordis durable', []],
+    ]);
+    coordis.events.on('failover', (e) => moves.get('coordis')?.push(e));
+    durable.events.on('failover', (e) => moves.get('coordis durable')?.push(e));
     const plain = new Redis({ sentinels, name: t.masterName });
     const detector = new Redis({ sentinels, name: t.masterName, failoverDetector: true });
     for (const c of [plain, detector]) c.on('error', () => {});
@@ -103,6 +110,7 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
       run('ioredis', plain, 16),
       run('ioredis+failoverDetector', detector, 16),
       run('node-redis', nr, 16),
+      run('coordis durable', durable, 16),
     ];
     await new Promise((r) => setTimeout(r, 500));
     const old = await t.primary();
@@ -131,8 +139,8 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
         lost: [...l.acked.keys()].filter((id) => !present.has(id)).length,
         doubled: stored.length - present.size,
         acked: l.acked.size,
-        rejected: l.name === 'coordis' ? moves.reduce((n, m) => n + m.inFlightRejected, 0) : Number.NaN,
-        resent: l.name === 'coordis' ? moves.reduce((n, m) => n + m.resent, 0) : Number.NaN,
+        rejected: moves.get(l.name)?.reduce((n, m) => n + m.inFlightRejected, 0) ?? Number.NaN,
+        resent: moves.get(l.name)?.reduce((n, m) => n + m.resent, 0) ?? Number.NaN,
       });
     }
     return out;
@@ -206,6 +214,9 @@ for (const fault of ['kill', 'pause'] as const) {
   const n = stats('node-redis');
   const rejected = median(by('coordis').map((r) => r.rejected));
   const resent = median(by('coordis').map((r) => r.resent));
+  const durableRuns = by('coordis durable');
+  const durableLost = durableRuns.reduce((n, r) => n + r.lost, 0);
+  const durableAcked = durableRuns.reduce((n, r) => n + r.acked, 0);
   results.push({
     name: `${label}: +switch-master → first acknowledged write (p50)`,
     unit: 'ms',
@@ -243,6 +254,17 @@ for (const fault of ['kill', 'pause'] as const) {
     note: `coordis rejected ${rejected} in-flight writes as of unknown outcome and resent ${resent} (median per run); the others resend silently`,
   });
   results.push({
+    name: `${label}: acknowledged writes lost with durable writes on (WAIT 1 replica), all runs`,
+    unit: 'writes',
+    higherIsBetter: false,
+    coordis: durableLost,
+    baselines: {},
+    goal: 'coordis 0 in every run',
+    met: durableLost === 0,
+    runs,
+    note: `${durableAcked} durable writes acknowledged over ${runs} runs; first write after the switch p50 ${Math.round(median(durableRuns.map((r) => r.msToFirstWrite)))} ms; rejected ${median(durableRuns.map((r) => r.rejected))} in flight as of unknown outcome (median per run)`,
+  });
+  results.push({
     name: `${label}: writes applied twice (median per run)`,
     unit: 'writes',
     higherIsBetter: false,
@@ -253,7 +275,7 @@ for (const fault of ['kill', 'pause'] as const) {
     runs,
   });
   table.push(
-    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms, node-redis ${Math.round(n.p50)}/${Math.round(n.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}, node-redis ${n.lost}; doubled coordis ${c.doubled}, node-redis ${n.doubled}; coordis rejected ${rejected}, resent ${resent}`,
+    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms, node-redis ${Math.round(n.p50)}/${Math.round(n.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}, node-redis ${n.lost}; doubled coordis ${c.doubled}, node-redis ${n.doubled}; coordis rejected ${rejected}, resent ${resent}; coordis durable lost ${durableLost} of ${durableAcked} over all runs`,
   );
 }
 const rounds = await throughput();
