@@ -37,6 +37,8 @@ export function describeSpec(spec: ConnectionSpec): string {
   const tls = spec.tls !== undefined;
   if (spec.mode === 'socket') return `unix://${spec.path}`;
   if (spec.mode === 'standalone') return `${tls ? 'rediss' : 'redis'}://${formatHostPort(spec.host, spec.port)}`;
+  if (spec.mode === 'cluster')
+    return `${tls ? 'rediss' : 'redis'}+cluster://${spec.nodes.map((n) => formatHostPort(n.host, n.port)).join(',')}`;
   return `${tls ? 'rediss' : 'redis'}-sentinel://${spec.sentinels.map((s) => formatHostPort(s.host, s.port)).join(',')}/?name=${spec.masterName}`;
 }
 
@@ -53,29 +55,24 @@ export function targetFromSpec(spec: ConnectionSpec, description: string): Docto
       description,
     };
   }
+  if (spec.mode === 'cluster') {
+    // The seeds are tried in order; the doctor discovers the rest of the cluster from the first that answers.
+    const [first, ...rest] = spec.nodes.map((n) => ({ host: n.host, port: n.port }));
+    return { kind: 'direct', node: first as NodeTarget, fallbacks: rest, dataCreds, description };
+  }
   const node: NodeTarget = spec.mode === 'socket' ? { path: spec.path } : { host: spec.host, port: spec.port };
   return { kind: 'direct', node, fallbacks: [], dataCreds, description };
 }
 
 /**
- * A target from a URL: every form `@coordis/client` parses, plus `redis+cluster://h1:p1,h2:p2`
- * (and `rediss+cluster://`), whose seeds are tried in order — the client does not parse
- * Cluster URLs yet, and a plain `redis://` URL of any cluster node works as well.
+ * A target from a URL: every form `@coordis/client` parses, `redis+cluster://h1:p1,h2:p2` (and
+ * `rediss+cluster://`) included, whose seeds are tried in order; a plain `redis://` URL of any
+ * cluster node works as well.
  */
 export function targetFromUrl(url: string): DoctorTarget {
   const description = redactUrl(url.trim());
-  const cluster = /^(rediss?)\+cluster:\/\/(?:(.*)@)?([^/?#]*)(.*)$/is.exec(url.trim());
   try {
-    if (!cluster) return targetFromSpec(parseRedisUrl(url), description);
-    const [, scheme, userinfo, hosts, rest] = cluster as unknown as [string, string, string | undefined, string, string];
-    const seeds = hosts.split(',').filter(Boolean);
-    if (seeds.length === 0)
-      throw new CoordisConfigError('host', `no cluster node is given in ${description}: write redis+cluster://host:port,host:port.`);
-    const specs = seeds.map((h) => parseRedisUrl(`${scheme}://${userinfo !== undefined ? `${userinfo}@` : ''}${h}${rest}`));
-    const first = targetFromSpec(specs[0] as ConnectionSpec, description);
-    if (first.kind !== 'direct') return first;
-    const fallbacks = specs.slice(1).flatMap((s) => (s.mode === 'standalone' ? [{ host: s.host, port: s.port }] : []));
-    return { ...first, fallbacks };
+    return targetFromSpec(parseRedisUrl(url), description);
   } catch (e) {
     if (e instanceof CoordisConfigError) throw new DoctorOptionsError('url', e.message, { cause: e });
     throw e;
