@@ -1,5 +1,5 @@
 import type { Keyspace } from '@coordis/keyspace';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { EnvelopeCodec } from './codec.js';
 import { jsonCodec } from './codec.js';
 import { DEFAULTS } from './defaults.js';
@@ -17,7 +17,8 @@ export interface DurableOptions {
   readonly startFrom?: 'latest' | 'earliest';
   /**
    * Publish only once this many replicas have the event (WAIT), so a failover cannot lose an
-   * acknowledged event. Needs a client from @coordis/client. @default 0
+   * acknowledged event. Needs a client from @coordis/client, or a Cluster (WAIT rides in the
+   * XADD's pipeline to the master that took it). @default 0
    */
   readonly publishReplicas?: number;
   /** How long WAIT may take per publish. @default 1000 */
@@ -40,9 +41,12 @@ export interface DurableOptions {
 export interface EventBusOptions<E extends EventMap> {
   /**
    * The Redis client: a client from @coordis/client (recommended: it follows failovers) or any
-   * ioredis `Redis`. The bus opens its own subscriber / reader from it with `duplicate()`.
+   * ioredis `Redis` — or, for Redis Cluster, `connectCluster()`'s client or any ioredis
+   * `Cluster`. The bus opens its own subscriber / reader from it: `duplicate()` on one
+   * primary; on a Cluster, a connection to the master of the bus's slot (all its keys and its
+   * channel share one hash tag), found again from the cluster's slot map after a failover.
    */
-  readonly client: Redis;
+  readonly client: Redis | Cluster;
   /** This node's id, unique among the processes on the bus; events it publishes carry it. */
   readonly nodeId: string;
   /** The bus's name: nodes with the same name (and keyspace app) exchange events. */

@@ -1,6 +1,8 @@
-import type { Redis } from 'ioredis';
+import { keySlot } from '@coordis/keyspace';
+import type { Cluster, Redis } from 'ioredis';
 import type { DisconnectGap } from './bus-events.js';
 import { classifyDisconnect, parseServerSnapshot, type ServerSnapshot, stallMonitor } from './disconnect-cause.js';
+import { slotConnection } from './slot-link.js';
 
 /** What the subscriber tells its bus. */
 export interface SubscriberHooks {
@@ -21,9 +23,21 @@ export interface SubscriberOptions {
  * again, and reports each interruption as one `disconnect` gap — before any event received on
  * the new subscription, with the cause it could establish. Before each SUBSCRIBE it notes the
  * server's run id and disconnect counters (INFO), to compare after the next interruption.
+ *
+ * On Redis Cluster the bus uses sharded pub/sub: SSUBSCRIBE on a plain connection to the master
+ * of the channel's slot, re-resolved from the cluster's slot map on every reconnect (see
+ * slot-link.ts), so the same close → ready → resubscribe → gap sequence covers a master's
+ * failover. When the slot leaves the node under a live connection (a manual failover demotes
+ * it, a resharding moves the slot), Redis 7 pushes `sunsubscribe` or answers SSUBSCRIBE with
+ * MOVED; ioredis turns both into a `moved` event, and the connection is dropped so the next one
+ * goes to the new owner — an interruption like any other, reported as one gap.
+ *
+ * ioredis' own Cluster `shardedSubscribers` option is deliberately not used: it resubscribes
+ * on the new owner by itself and says nothing, so the events published meanwhile would be
+ * lost without a gap — exactly the silent loss this bus exists to report.
  */
 export class ChannelSubscriber {
-  readonly #client: Redis;
+  readonly #client: Redis | Cluster;
   readonly #channel: string;
   readonly #options: SubscriberOptions;
   readonly #hooks: SubscriberHooks;
@@ -35,7 +49,7 @@ export class ChannelSubscriber {
   #snapshot: ServerSnapshot | undefined;
   #down: { since: number; stallMs: number; after?: ServerSnapshot | undefined } | undefined;
 
-  constructor(client: Redis, channel: string, options: SubscriberOptions, hooks: SubscriberHooks) {
+  constructor(client: Redis | Cluster, channel: string, options: SubscriberOptions, hooks: SubscriberHooks) {
     this.#client = client;
     this.#channel = channel;
     this.#options = options;
@@ -44,7 +58,10 @@ export class ChannelSubscriber {
 
   /** Subscribes; resolves once Redis acknowledged the subscription. */
   async start(): Promise<void> {
-    const sub = this.#client.duplicate({ autoResubscribe: false });
+    const client = this.#client;
+    const sub = client.isCluster
+      ? slotConnection(client as Cluster, keySlot(this.#channel), { autoResubscribe: false })
+      : (client as Redis).duplicate({ autoResubscribe: false });
     this.#sub = sub;
     stallMonitor.acquire();
     sub.on('error', (e: Error) => this.#hooks.error(e));
@@ -52,15 +69,23 @@ export class ChannelSubscriber {
     sub.on('ready', () => {
       if (this.#down && !this.#closing) void this.#resubscribe();
     });
-    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+    // The slot left this node: drop the connection and let the reconnect find the new owner.
+    sub.on('moved', () => {
+      if (!this.#closing) sub.disconnect(true);
+    });
+    sub.on(client.isCluster ? 'smessageBuffer' : 'messageBuffer', (_channel: Buffer, message: Buffer) => {
       // Redis sends the SUBSCRIBE reply first, but the promise settles a tick later: the gap
       // must still come before the first event after it.
       if (this.#down) this.#reportGap();
       this.#hooks.receive(message);
     });
     this.#snapshot = await this.#noteServer(sub);
-    await sub.subscribe(this.#channel);
+    await this.#subscribe(sub);
     this.#subscribed = true;
+  }
+
+  #subscribe(sub: Redis): Promise<unknown> {
+    return this.#client.isCluster ? sub.ssubscribe(this.#channel) : sub.subscribe(this.#channel);
   }
 
   #closed(): void {
@@ -79,7 +104,7 @@ export class ChannelSubscriber {
       const after = await this.#noteServer(sub);
       if (generation !== this.#generation || !this.#down) return;
       this.#down.after = after;
-      await sub.subscribe(this.#channel);
+      await this.#subscribe(sub);
     } catch (e) {
       // The connection went down again; its next `ready` tries again.
       if (!this.#closing && generation === this.#generation) this.#hooks.error(e as Error);
@@ -112,7 +137,7 @@ export class ChannelSubscriber {
     this.#closing = true;
     const sub = this.#sub;
     if (sub) {
-      await sub.unsubscribe().catch(() => {});
+      await (this.#client.isCluster ? sub.sunsubscribe() : sub.unsubscribe()).catch(() => {});
       sub.disconnect();
       stallMonitor.release();
     }

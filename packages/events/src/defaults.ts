@@ -55,6 +55,13 @@ export const DEFAULTS = {
   ageTrimIntervalMs: 1_000,
   /** Entries read per call when a node rebuilds its dedupe window or looks for where a rollback left it. */
   scanPage: 1_000,
+  /**
+   * On Redis Cluster, the subscriber's and the reader's connection to the master of the bus's
+   * slot reconnects after base × attempt ms, at most max: a master's failover takes about
+   * cluster-node-timeout plus an election, and each retry reads the slot map afresh.
+   */
+  slotRetryBaseMs: 50,
+  slotRetryMaxMs: 1_000,
 } as const;
 
 /** Keyspace prefixes of the event bus's own namespaces (coordis keeps 220–229 for events). */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CallOptions, coalesceWrites, isCoordisError, LuaScript, readLua } from '@coordis/client';
+import { coalesceWrites, LuaScript, readLua } from '@coordis/client';
 import { EventEmitter } from 'eventemitter3';
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import type { BusEvents, BusStats, Gap, GapKind, InvalidEvent } from './bus-events.js';
 import type { EventBusOptions, ResolvedOptions } from './bus-options.js';
 import { resolveOptions } from './bus-options.js';
@@ -23,6 +23,7 @@ import { type HandlerContext, TRANSIENT_CONTEXT } from './handler-context.js';
 import { HandlerQueue } from './handler-queue.js';
 import { NodePresence } from './node-presence.js';
 import { type EventMap, type PayloadIn, type PayloadOut, type Validation, validateNow } from './schema.js';
+import { isRetryableAppendError, type StreamAppend, streamAppender } from './stream-append.js';
 import { StreamReader } from './stream-reader.js';
 
 /** A received event, as handlers see it: the envelope with its validated payload. */
@@ -46,9 +47,6 @@ interface Registration {
 }
 
 const TRIM_AGE = new LuaScript('events_trim_age', readLua(import.meta.url, 'trim-age'), ['stream'], ['maxAgeMs']);
-
-type OptionsView = Redis & { withOptions(opts: CallOptions): Redis };
-const hasOptions = (c: Redis): c is OptionsView => typeof (c as unknown as { withOptions?: unknown }).withOptions === 'function';
 
 /**
  * A typed event bus over Redis for the nodes of a service. Transient mode rides pub/sub (at
@@ -76,7 +74,7 @@ export class EventBus<E extends EventMap> {
   #reader: StreamReader | undefined;
   #started: Promise<void> | undefined;
   #closing = false;
-  #publisher: Redis | undefined;
+  #append: StreamAppend | undefined;
   #lastAgeTrim = 0;
   #statsTimer: NodeJS.Timeout | undefined;
   /** Drops of the handler queue not reported yet: one `overflow` gap per burst, not per event. */
@@ -162,26 +160,28 @@ export class EventBus<E extends EventMap> {
     if (bytes > this.#r.maxEventBytes) throw new EventTooLargeError(type, bytes, this.#r.maxEventBytes);
     // Publishes issued in one tick leave in a few socket writes instead of one each.
     coalesceWrites(this.#o.client);
-    if (this.mode === 'transient') {
-      await this.#o.client.publish(this.#keys.channel, data);
-    } else {
-      await this.#append(data);
-    }
+    const client = this.#o.client;
+    if (this.mode === 'durable') await this.#appendWithRetry(data);
+    // Sharded pub/sub on a Cluster: the message goes to the master of the channel's slot only,
+    // where the subscribers are, instead of being broadcast over the whole cluster bus.
+    else if (client.isCluster) await (client as Cluster).spublish(this.#keys.channel, data);
+    else await client.publish(this.#keys.channel, data);
     this.#stats.published++;
     return env;
   }
 
   /** XADD with length retention; a write whose outcome is unknown is sent again (receivers dedupe by id). */
-  async #append(data: string | Buffer): Promise<void> {
-    this.#publisher ??= this.#publisherClient();
+  async #appendWithRetry(data: string | Buffer): Promise<void> {
+    const { maxLen, publishReplicas: replicas, publishReplicasTimeoutMs: replicasTimeoutMs } = this.#r.durable;
+    this.#append ??= streamAppender(this.#o.client, { stream: this.#keys.stream, maxLen, replicas, replicasTimeoutMs });
     this.#trimByAge();
     const deadline = Date.now() + DEFAULTS.publishDeadlineMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#publisher.xadd(this.#keys.stream, 'MAXLEN', '~', this.#r.durable.maxLen, '*', 'e', data);
+        await this.#append(data);
         return;
       } catch (e) {
-        const retryable = isCoordisError(e) && ['COORDIS_UNKNOWN_OUTCOME', 'COORDIS_UNAVAILABLE', 'COORDIS_NOT_DURABLE'].includes(e.code);
+        const retryable = isRetryableAppendError(e, this.#o.client.isCluster);
         if (!retryable || Date.now() > deadline || this.#closing) throw e;
         await sleep(Math.min(20 * 2 ** attempt, 500));
       }
@@ -195,18 +195,6 @@ export class EventBus<E extends EventMap> {
     if (maxAgeMs === 0 || now - this.#lastAgeTrim < DEFAULTS.ageTrimIntervalMs) return;
     this.#lastAgeTrim = now;
     TRIM_AGE.run(this.#o.client, { stream: this.#keys.stream }, { maxAgeMs }).catch((e: Error) => this.events.emit('error', e));
-  }
-
-  #publisherClient(): Redis {
-    const client = this.#o.client;
-    const { publishReplicas: replicas, publishReplicasTimeoutMs: timeoutMs } = this.#r.durable;
-    if (replicas > 0 && !hasOptions(client)) {
-      throw new EventBusConfigError(
-        'durable.publishReplicas needs a client from @coordis/client (connect()); a plain ioredis client cannot confirm replicas per write.',
-      );
-    }
-    if (!hasOptions(client)) return client;
-    return client.withOptions({ delivery: 'safe', durable: replicas > 0 ? { replicas, timeoutMs } : false });
   }
 
   /**

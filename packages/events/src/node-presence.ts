@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LuaScript, readLua } from '@coordis/client';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 const PRESENCE = new LuaScript('events_presence', readLua(import.meta.url, 'presence'), ['presence'], ['instance', 'ttlMs']);
 
@@ -22,7 +22,7 @@ export class NodePresence {
   readonly instance = randomBytes(8).toString('hex');
   readonly #seen = new Map<string, number>();
   readonly #reported = new Set<string>();
-  readonly #client: Redis;
+  readonly #client: Redis | Cluster;
   readonly #key: string;
   readonly #heartbeatMs: number;
   readonly #ttlMs: number;
@@ -31,7 +31,7 @@ export class NodePresence {
   #beating = false;
   #stopped = false;
 
-  constructor(client: Redis, key: string, heartbeatMs: number, beats: number, hooks: PresenceHooks) {
+  constructor(client: Redis | Cluster, key: string, heartbeatMs: number, beats: number, hooks: PresenceHooks) {
     this.#client = client;
     this.#key = key;
     this.#heartbeatMs = heartbeatMs;

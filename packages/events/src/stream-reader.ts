@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallOptions, coalesceWrites, LuaScript, readLua } from '@coordis/client';
-import type { ChainableCommander, Redis } from 'ioredis';
+import { keySlot } from '@coordis/keyspace';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import type { RollbackGap, TrimmedGap } from './bus-events.js';
 import type { DedupeWindow } from './dedupe-window.js';
 import type { Envelope } from './envelope.js';
 import { CommitError, ReadStalledError } from './errors.js';
 import type { BusKeys } from './event-keys.js';
 import { CommandRecorder, commandFilter, type HandlerContext } from './handler-context.js';
+import { isSlotMoved, slotConnection } from './slot-link.js';
 import { nextStreamId, previousStreamId, streamIdMs, ZERO_ID } from './stream-id.js';
 import { parseStreamCounters, parseStreamInfo, type StreamInfo } from './stream-info.js';
 import { checkPosition, type PositionVerdict, type ReadPosition } from './stream-position.js';
@@ -100,7 +102,7 @@ class BatchContext implements HandlerContext {
  * by BLOCK + readTimeoutMs is abandoned: the connection is dropped and the read reissued.
  */
 export class StreamReader {
-  readonly #client: Redis;
+  readonly #client: Redis | Cluster;
   readonly #o: StreamReaderOptions;
   readonly #host: StreamReaderHost;
   readonly #dedupe: DedupeWindow;
@@ -130,7 +132,7 @@ export class StreamReader {
   #trimReportedAfter: string | undefined;
   readonly #stop = new AbortController();
 
-  constructor(client: Redis, options: StreamReaderOptions, dedupe: DedupeWindow, host: StreamReaderHost) {
+  constructor(client: Redis | Cluster, options: StreamReaderOptions, dedupe: DedupeWindow, host: StreamReaderHost) {
     this.#client = client;
     this.#o = options;
     this.#dedupe = dedupe;
@@ -173,8 +175,15 @@ export class StreamReader {
   async start(): Promise<void> {
     const client = this.#client;
     // A blocked read must never be replayed by the client on another connection (BullMQ
-    // #4479): the loop issues the next one itself, from the position it holds.
-    const connection = hasOptions(client) ? client.duplicate() : client.duplicate({ autoResendUnfulfilledCommands: false });
+    // #4479): the loop issues the next one itself, from the position it holds. On a Cluster
+    // the stream, the checkpoints and the node's state share the bus's hash tag: one plain
+    // connection to the master of that slot carries the reader's pipelines and MULTI/EXEC
+    // exactly as on one primary, and finds the slot's new master after a failover.
+    const connection = client.isCluster
+      ? slotConnection(client as Cluster, keySlot(this.#o.keys.stream), { autoResendUnfulfilledCommands: false })
+      : hasOptions(client as Redis)
+        ? (client as Redis).duplicate()
+        : (client as Redis).duplicate({ autoResendUnfulfilledCommands: false });
     this.#connection = connection;
     this.#view = hasOptions(connection) ? connection.withOptions({ delivery: 'never' }) : connection;
     COUNTERS.ensure(this.#view);
@@ -258,7 +267,7 @@ export class StreamReader {
    * Sends a commit on `client` (the reader's connection unless closing): one script call for
    * the bookkeeping alone, a MULTI/EXEC when handlers queued writes on `ctx.tx`.
    */
-  #sendCommit(commit: Commit, client: Redis, clean = false): Promise<void> {
+  #sendCommit(commit: Commit, client: Redis | Cluster, clean = false): Promise<void> {
     const { keys, nodeId, instance, readCount } = this.#o;
     // A crash leaves at most readCount − 1 uncommitted events plus one batch: the successor
     // flags that many as possibly handled.
@@ -329,6 +338,11 @@ export class StreamReader {
           this.#host.error(new ReadStalledError(this.#o.namespace, this.#o.blockMs + this.#o.readTimeoutMs, this.#o.blockMs));
           // destroy(), not end(): a hung server would never finish a graceful close.
           (this.#connection?.stream as { destroy?: () => void } | undefined)?.destroy?.();
+        } else if (isSlotMoved(e)) {
+          // Cluster: the bus's slot left the reader's node (its master was demoted). A new
+          // connection goes to the slot's master now; then the position is checked as after
+          // any reconnect. Not an error: a failover the reader rides out.
+          this.#connection?.disconnect(true);
         } else if (!(e instanceof Interrupted || e instanceof Offline)) {
           this.#host.error(e as Error);
         }

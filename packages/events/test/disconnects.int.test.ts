@@ -6,22 +6,9 @@ import { nowMs, startSentinel } from '@coordis/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createEventBus, type DisconnectGap } from '../src/index.js';
-import { mailEvents, until } from './support.js';
+import { killSubscribers, mailEvents, until } from './support.js';
 
 const burst = fileURLToPath(new URL('./fixtures/burst.mjs', import.meta.url));
-
-/**
- * CLIENT KILL of every pub/sub client but the sentinels' own links (`CLIENT KILL TYPE pubsub`
- * would cut those too, 48 times over, and the sentinels may then fail the primary over).
- */
-async function killSubscribers(node: { call(...args: string[]): Promise<unknown> }): Promise<void> {
-  const list = String(await node.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
-  for (const line of list.split('\n')) {
-    const id = /\bid=(\d+)/.exec(line)?.[1];
-    const name = /\bname=(\S*)/.exec(line)?.[1] ?? '';
-    if (id && !name.startsWith('sentinel-')) await node.call('CLIENT', 'KILL', 'ID', id);
-  }
-}
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;
