@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CONTAINER_LABELS, connectEngine, labelledContainers } from '../src/container-engine.js';
 import { waitFor } from '../src/wait.js';
 
@@ -22,12 +22,15 @@ function alive(pid: number): boolean {
   }
 }
 
+const holders: ChildProcess[] = [];
+
 /** Runs the fixture in its own process and returns what it owns once its servers are up. */
 async function holder(how: 'hang' | 'exit' | 'throw') {
   if (!existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)))) {
     throw new Error('this test runs the built package: run `pnpm build` (turbo runs it before test) first');
   }
   const child = spawn(process.execPath, [fixture, how], { stdio: ['ignore', 'pipe', 'pipe'] });
+  holders.push(child);
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => {
@@ -67,6 +70,11 @@ async function expectAllGone(owned: Owned, owner: number): Promise<void> {
 }
 
 describe('no server (nor container) outlives its owner', () => {
+  // A failed assertion must not leave a holder hanging with its servers.
+  afterEach(() => {
+    for (const h of holders.splice(0)) if (h.exitCode === null && h.signalCode === null) h.kill('SIGKILL');
+  });
+
   it('when the owner is SIGKILLed (the reaper cleans up)', async () => {
     const { child, owned } = await holder('hang');
     expect(owned.pids.every(alive)).toBe(true);
