@@ -4,6 +4,7 @@ import { Cluster, type ClusterOptions as IoClusterOptions, type Redis } from 'io
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
 import type { ClusterNode } from 'ioredis/built/cluster/index.js';
 import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/built/types.js';
+import { positive } from './connect.js';
 import type { ClusterSpec, HostPort, TlsSettings } from './connection-spec.js';
 import { DEFAULTS } from './defaults.js';
 import { dial } from './dial.js';
@@ -125,14 +126,6 @@ export class CoordisCluster extends Cluster {
 
 function nodeName(node: Redis): string {
   return `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
-}
-
-function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new CoordisConfigError(`options.${name}`, `${name} must be a positive number of milliseconds, got ${value}.`);
-  }
-  return value;
 }
 
 function describeCluster(spec: ClusterSpec, source: string | undefined): string {

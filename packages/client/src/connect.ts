@@ -62,7 +62,8 @@ function merge(a: TlsSettings | undefined, b: TlsSettings | undefined): TlsSetti
   return { ...(a ?? {}), ...(b ?? {}) };
 }
 
-function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+/** An option in milliseconds, validated once at the boundary; `fallback` when not given. */
+export function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
     throw new CoordisConfigError(`options.${name}`, `${name} must be a positive number of milliseconds, got ${value}.`);
