@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectCluster } from '@coordis/client';
+import { keySlot } from '@coordis/keyspace';
+import { type RedisNode, startCluster } from '@coordis/testkit';
+import type { Cluster } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { createEventBus, type DisconnectGap, type DurableOptions, type EventBus, type Gap } from '../src/index.js';
+import { mailEvents, until } from './support.js';
+
+const NAMESPACE = 'cluster-failover';
+/** Acknowledged durable events before the fault, and after the cluster is whole again. */
+const BEFORE = 200;
+const AFTER = 200;
+const PUBLISHERS = 4;
+
+type Bus = EventBus<typeof mailEvents>;
+
+/**
+ * The two ways the bus's slot changes master under it: the master dies (SIGKILL: every
+ * connection to it closes, its replica is elected after cluster-node-timeout), or a replica
+ * takes over by CLUSTER FAILOVER (the old master lives on as a replica: connections to it stay
+ * open, Redis pushes `sunsubscribe` to its shard subscribers and answers MOVED to commands).
+ */
+const FAULTS = [
+  { fault: 'its master SIGKILLed (then restarted as a replica)', kill: true },
+  { fault: 'its master replaced by CLUSTER FAILOVER', kill: false },
+] as const;
+
+describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of events', ({ kill }) => {
+  it('transient subscribers report one disconnect gap and receive after it; durable nodes get every acknowledged event in order, none twice', async () => {
+    await using t = await startCluster({ masters: 3, replicasPerMaster: 1 });
+    const clients: Cluster[] = [];
+    const client = async () => {
+      const c = await connectCluster(t.url);
+      clients.push(c);
+      return c;
+    };
+    const buses: Bus[] = [];
+    const errors: string[] = [];
+    const bus = async (nodeId: string, mode: 'transient' | 'durable', durable: DurableOptions = {}) => {
+      const b = createEventBus({ client: await client(), nodeId, namespace: NAMESPACE, events: mailEvents, mode, durable });
+      b.events.on('error', (e) => errors.push(`${nodeId}: ${e.message}`));
+      buses.push(b);
+      return b;
+    };
+    let stop = false;
+    try {
+      // Two transient nodes and two durable nodes receive; one of each kind publishes.
+      const log = new Map<string, (number | Gap)[]>();
+      const receiver = async (nodeId: string, mode: 'transient' | 'durable') => {
+        const b = await bus(nodeId, mode, { startFrom: 'earliest' });
+        const seen: (number | Gap)[] = [];
+        log.set(nodeId, seen);
+        b.on('mailbox.changed', (e) => {
+          seen.push(e.payload.seq);
+        });
+        b.events.on('gap', (g) => seen.push(g));
+        await b.start();
+        return b;
+      };
+      await Promise.all([
+        receiver('t-1', 'transient'),
+        receiver('t-2', 'transient'),
+        receiver('d-1', 'durable'),
+        receiver('d-2', 'durable'),
+      ]);
+      const transientPublisher = await bus('t-pub', 'transient');
+      const durablePublisher = await bus('d-pub', 'durable', { publishReplicas: 1, publishReplicasTimeoutMs: 500 });
+
+      // The victim is the master serving the bus's slot: its channel, stream and checkpoints.
+      const slot = keySlot(durablePublisher.keys.stream);
+      expect(keySlot(transientPublisher.keys.channel)).toBe(slot);
+      const owner = (await t.view()).find((l) => l.role === 'master' && l.slots.some(([a, b]) => a <= slot && slot <= b));
+      const victim = t.nodes.find((n) => n.port === owner?.port) as RedisNode;
+
+      // Transient events every 5 ms; durable events one after another, each acknowledged by a replica or failed.
+      const transientSent = { ok: 0, failed: 0 };
+      const transientLoop = (async () => {
+        for (let seq = 0; !stop; seq++) {
+          await transientPublisher.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq }).then(
+            () => transientSent.ok++,
+            () => transientSent.failed++,
+          );
+          await sleep(5);
+        }
+      })();
+      // Four sequential publishers (one account each), so writes are in flight when the fault hits.
+      const acknowledged: number[] = [];
+      const failed: number[] = [];
+      let afterFault = -1;
+      const durableLoops = Array.from({ length: PUBLISHERS }, (_, account) =>
+        (async () => {
+          for (let n = 0; !stop && (afterFault < 0 || acknowledged.length < afterFault + AFTER); n++) {
+            const seq = n * PUBLISHERS + account;
+            try {
+              await durablePublisher.publish('mailbox.changed', { account, mailbox: 'INBOX', seq });
+              acknowledged.push(seq);
+            } catch {
+              failed.push(seq);
+            }
+          }
+        })(),
+      );
+
+      await until(() => acknowledged.length >= BEFORE, 30_000, `${BEFORE} acknowledged durable events`);
+      const sentBeforeFault = transientSent.ok;
+      if (kill) {
+        await victim.kill();
+        await t.waitForHealthy();
+        // The old master returns as the new one's replica, so WAIT can be satisfied again.
+        await victim.start();
+      } else {
+        await t.failover((await t.replicasOf(victim))[0]);
+      }
+      await t.waitForHealthy();
+      afterFault = acknowledged.length;
+      await Promise.all(durableLoops);
+      // Transient subscribers are back: events published now reach both.
+      const mark = transientSent.ok;
+      await until(
+        () => ['t-1', 't-2'].every((id) => (log.get(id) ?? []).some((x) => typeof x === 'number' && x >= mark)),
+        30_000,
+        'transient events after the promotion',
+      );
+      stop = true;
+      await transientLoop;
+
+      for (const id of ['d-1', 'd-2']) {
+        await until(
+          () => {
+            const got = new Set((log.get(id) ?? []).filter((x) => typeof x === 'number'));
+            return acknowledged.every((seq) => got.has(seq));
+          },
+          60_000,
+          `every acknowledged event at ${id}`,
+        );
+      }
+
+      const report: Record<string, unknown> = {
+        victim: victim.name,
+        durable: { acknowledged: acknowledged.length, failed: failed.length },
+        transient: { sent: transientSent.ok, failed: transientSent.failed, sentBeforeFault },
+        errors: [...new Set(errors)],
+      };
+      for (const id of ['t-1', 't-2']) {
+        const items = log.get(id) ?? [];
+        const gaps = items.filter((x): x is DisconnectGap => typeof x !== 'number');
+        const events = items.filter((x): x is number => typeof x === 'number');
+        report[id] = {
+          received: events.length,
+          lost: transientSent.ok - events.length,
+          gaps: gaps.map((g) => `${g.kind}/${g.cause} ${g.to - g.from} ms`),
+        };
+        // One fault, one interruption: exactly one gap, on another server, and events on both sides of it.
+        expect(gaps).toHaveLength(1);
+        expect(gaps[0]).toMatchObject({ kind: 'disconnect', cause: 'server-changed' });
+        const at = items.indexOf(gaps[0] as Gap);
+        expect(items.slice(0, at).some((x) => typeof x === 'number')).toBe(true);
+        expect(items.slice(at + 1).some((x) => typeof x === 'number' && x >= mark)).toBe(true);
+        // Pub/sub never repeats or reorders: what arrived, arrived once and in order.
+        expect(events).toEqual([...events].sort((a, b) => a - b));
+        expect(new Set(events).size).toBe(events.length);
+      }
+      const ackedSet = new Set(acknowledged);
+      for (const id of ['d-1', 'd-2']) {
+        const items = log.get(id) ?? [];
+        const events = items.filter((x): x is number => typeof x === 'number');
+        const gaps = items.filter((x): x is Gap => typeof x !== 'number');
+        report[id] = {
+          handled: events.length,
+          unacknowledgedHandled: events.filter((s) => !ackedSet.has(s)).length,
+          gaps: gaps.map((g) => `${g.kind}${g.approxCount === undefined ? '' : ` ~${g.approxCount}`}`),
+        };
+        // In order per publisher, none twice, every acknowledged one (events whose publish failed may arrive too).
+        expect(new Set(events).size).toBe(events.length);
+        for (let account = 0; account < PUBLISHERS; account++) {
+          const mine = events.filter((s) => s % PUBLISHERS === account);
+          expect(mine).toEqual([...mine].sort((a, b) => a - b));
+        }
+        expect(acknowledged.filter((s) => !events.includes(s))).toEqual([]);
+      }
+      console.log(`cluster ${kill ? 'kill' : 'failover'}: ${JSON.stringify(report)}`);
+    } finally {
+      stop = true;
+      for (const b of buses) await b.close();
+      for (const c of clients) c.disconnect();
+    }
+  });
+});
