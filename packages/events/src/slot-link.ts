@@ -5,9 +5,19 @@ import { DEFAULTS } from './defaults.js';
 
 type NetStream = ReturnType<typeof netConnect>;
 
-/** The slot map refreshed from the cluster; a failed refresh leaves the old one, and the dial after it finds out. */
+/**
+ * The slot map refreshed from the cluster; a failed refresh leaves the old one, and the dial
+ * after it finds out. Bounded: a refresh that never calls back (a closed cluster) must not
+ * leave the connection waiting forever.
+ */
 function refreshSlots(cluster: Cluster): Promise<void> {
-  return new Promise((resolve) => cluster.refreshSlotsCache(() => resolve()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, DEFAULTS.slotRetryMaxMs);
+    cluster.refreshSlotsCache(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**
@@ -61,15 +71,16 @@ function slotOwnerConnector(cluster: Cluster, slot: number) {
  * so one such connection carries all of a subscriber's or a reader's commands — pipelines,
  * MULTI/EXEC and SSUBSCRIBE work on it as on a standalone server — while ioredis' own
  * reconnect logic (and the caller's `close` / `ready` handling) stays what it is for Redis.
- * Credentials and TLS come from the cluster's node connections.
+ * Credentials, TLS and the connection name are the cluster's own `redisOptions` (what it
+ * gives each node connection), read property by property: a coordis cluster keeps the password
+ * there non-enumerable, out of logs.
  */
 export function slotConnection(
   cluster: Cluster,
   slot: number,
   overrides: { readonly autoResubscribe?: boolean; readonly autoResendUnfulfilledCommands?: boolean },
 ): Redis {
-  const template = cluster.nodes('master')[0] ?? cluster.nodes('all')[0];
-  const inherited = template?.options ?? {};
+  const inherited: RedisOptions = cluster.options.redisOptions ?? {};
   return new Redis({
     ...(inherited.username === undefined ? {} : { username: inherited.username }),
     ...(inherited.password === undefined ? {} : { password: inherited.password }),
