@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectCluster } from '@coordis/client';
 import { keySlot } from '@coordis/keyspace';
-import { type RedisNode, startCluster } from '@coordis/testkit';
+import { type ClusterTopology, type RedisNode, startCluster } from '@coordis/testkit';
 import type { Cluster } from 'ioredis';
-import { describe, expect, it } from 'vitest';
-import { createEventBus, type DisconnectGap, type DurableOptions, type EventBus, type Gap } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventBus, type DisconnectGap, type DurableOptions, type EventBus, type Gap, type RollbackGap } from '../src/index.js';
+import { nextStreamId } from '../src/stream-id.js';
 import { mailEvents, until } from './support.js';
 
-const NAMESPACE = 'cluster-failover';
 /** Acknowledged durable events before the fault, and after the cluster is whole again. */
 const BEFORE = 200;
 const AFTER = 200;
@@ -26,9 +26,25 @@ const FAULTS = [
   { fault: 'its master replaced by CLUSTER FAILOVER', kill: false },
 ] as const;
 
+// One cluster for the file: each test heals it (or is the last to use it), and its bus has a
+// name of its own, so a slot of its own.
+let t: ClusterTopology;
+beforeAll(async () => {
+  t = await startCluster({ masters: 3, replicasPerMaster: 1 });
+});
+afterAll(() => t?.stop());
+
+/** The running master that serves `slot` now. */
+async function ownerOf(slot: number): Promise<RedisNode> {
+  const line = (await t.view()).find((l) => l.role === 'master' && !l.failing && l.slots.some(([a, b]) => a <= slot && slot <= b));
+  const node = t.nodes.find((n) => n.port === line?.port);
+  if (!node) throw new Error(`no running master serves slot ${slot}`);
+  return node;
+}
+
 describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of events', ({ kill }) => {
   it('transient subscribers report one disconnect gap and receive after it; durable nodes get every acknowledged event in order, none twice', async () => {
-    await using t = await startCluster({ masters: 3, replicasPerMaster: 1 });
+    const NAMESPACE = kill ? 'cluster-kill' : 'cluster-failover';
     const clients: Cluster[] = [];
     const client = async () => {
       const c = await connectCluster(t.url);
@@ -70,8 +86,7 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
       // The victim is the master serving the bus's slot: its channel, stream and checkpoints.
       const slot = keySlot(durablePublisher.keys.stream);
       expect(keySlot(transientPublisher.keys.channel)).toBe(slot);
-      const owner = (await t.view()).find((l) => l.role === 'master' && l.slots.some(([a, b]) => a <= slot && slot <= b));
-      const victim = t.nodes.find((n) => n.port === owner?.port) as RedisNode;
+      const victim = await ownerOf(slot);
 
       // Transient events every 5 ms; durable events one after another, each acknowledged by a replica or failed.
       const transientSent = { ok: 0, failed: 0 };
@@ -183,6 +198,86 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
     } finally {
       stop = true;
       for (const b of buses) await b.close();
+      for (const c of clients) c.disconnect();
+    }
+  });
+});
+
+describe('a Cluster failover that loses the last entries of the stream', () => {
+  it('reports a rollback gap and skips no event published after the failover, even one with a lower id', async () => {
+    const namespace = 'cluster-rollback';
+    const clients = await Promise.all([connectCluster(t.url), connectCluster(t.url)]);
+    const [readerClient, publisherClient] = clients as [Cluster, Cluster];
+    const reader = createEventBus({
+      client: readerClient,
+      nodeId: 'reader',
+      namespace,
+      events: mailEvents,
+      mode: 'durable',
+      durable: { startFrom: 'earliest' },
+    });
+    // Acknowledged once the replica has it: these survive the failover.
+    const safe = createEventBus({
+      client: publisherClient,
+      nodeId: 'safe',
+      namespace,
+      events: mailEvents,
+      mode: 'durable',
+      durable: { publishReplicas: 1 },
+    });
+    // Acknowledged by the master alone, as most buses publish.
+    const fast = createEventBus({ client: publisherClient, nodeId: 'fast', namespace, events: mailEvents, mode: 'durable' });
+    try {
+      const seen: number[] = [];
+      const gaps: Gap[] = [];
+      reader.events.on('gap', (g) => gaps.push(g));
+      reader.on('mailbox.changed', (e) => {
+        seen.push(e.payload.seq);
+      });
+      await reader.start();
+      for (let seq = 0; seq < 100; seq++) await safe.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
+      await until(() => seen.length === 100, 10_000, 'the replicated 100');
+      const old = await ownerOf(keySlot(reader.keys.stream));
+      const tail = async (node: RedisNode) =>
+        ((await node.call('XREVRANGE', reader.keys.stream, '+', '-', 'COUNT', 1)) as [string][])[0]?.[0] as string;
+      const lastShared = await tail(old);
+
+      // Cut replication: the replica cannot resync, so what follows lives on the master only.
+      await old.call('ACL', 'SETUSER', 'default', '-psync', '-sync', '-replconf');
+      await old.call('CLIENT', 'KILL', 'TYPE', 'replica');
+      for (let seq = 100; seq < 120; seq++) await fast.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
+      await until(() => seen.length === 120, 10_000, 'the 20 unreplicated events handled');
+      const checkpoint = await tail(old);
+
+      await old.kill();
+      await t.waitForHealthy();
+      const promoted = await ownerOf(keySlot(reader.keys.stream));
+      expect(promoted).not.toBe(old);
+      // A publisher whose clock lags: an id after the new master's tail but below the reader's
+      // old checkpoint. Reading on from the checkpoint would skip it.
+      const low = {
+        v: 1,
+        id: 'LOW-ID-EVENT',
+        type: 'mailbox.changed',
+        origin: 'lagging',
+        ts: Date.now(),
+        payload: { account: 1, mailbox: 'INBOX', seq: 500 },
+      };
+      await promoted.call('XADD', reader.keys.stream, nextStreamId(lastShared), 'e', JSON.stringify(low));
+      for (let seq = 120; seq < 170; seq++) await fast.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
+      await until(() => seen.includes(169) && seen.includes(500), 20_000, 'every event published after the failover');
+
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0] as RollbackGap).toMatchObject({
+        kind: 'rollback',
+        afterId: lastShared,
+        beforeId: nextStreamId(checkpoint),
+        approxCount: 20,
+      });
+      expect(seen.slice(0, 120)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+      expect(seen.slice(120)).toEqual([500, ...Array.from({ length: 50 }, (_, i) => 120 + i)]);
+    } finally {
+      for (const b of [reader, safe, fast]) await b.close();
       for (const c of clients) c.disconnect();
     }
   });
