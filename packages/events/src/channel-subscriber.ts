@@ -1,4 +1,3 @@
-import { keySlot } from '@coordis/keyspace';
 import type { Cluster, Redis } from 'ioredis';
 import type { DisconnectGap } from './bus-events.js';
 import { classifyDisconnect, parseServerSnapshot, type ServerSnapshot, stallMonitor } from './disconnect-cause.js';
@@ -60,7 +59,7 @@ export class ChannelSubscriber {
   async start(): Promise<void> {
     const client = this.#client;
     const sub = client.isCluster
-      ? slotConnection(client as Cluster, keySlot(this.#channel), { autoResubscribe: false })
+      ? slotConnection(client as Cluster, this.#channel, { autoResubscribe: false })
       : (client as Redis).duplicate({ autoResubscribe: false });
     this.#sub = sub;
     stallMonitor.acquire();

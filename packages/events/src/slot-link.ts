@@ -1,5 +1,6 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { keySlot } from '@coordis/keyspace';
 import { AbstractConnector, type Cluster, Redis, type RedisOptions } from 'ioredis';
 import { DEFAULTS } from './defaults.js';
 
@@ -66,7 +67,8 @@ function slotOwnerConnector(cluster: Cluster, slot: number) {
 }
 
 /**
- * A plain connection (an ioredis `Redis`) to whichever master serves `slot` of `cluster`,
+ * A plain connection (an ioredis `Redis`) to whichever master serves the slot of `key` (a key
+ * or a shard channel, before the cluster's keyPrefix) in `cluster`,
  * found afresh on each reconnect. A bus's channel, stream and checkpoints share one hash tag,
  * so one such connection carries all of a subscriber's or a reader's commands — pipelines,
  * MULTI/EXEC and SSUBSCRIBE work on it as on a standalone server — while ioredis' own
@@ -77,10 +79,11 @@ function slotOwnerConnector(cluster: Cluster, slot: number) {
  */
 export function slotConnection(
   cluster: Cluster,
-  slot: number,
+  key: string,
   overrides: { readonly autoResubscribe?: boolean; readonly autoResendUnfulfilledCommands?: boolean },
 ): Redis {
   const inherited: RedisOptions = cluster.options.redisOptions ?? {};
+  const prefix = (cluster.options as { keyPrefix?: string }).keyPrefix ?? inherited.keyPrefix;
   return new Redis({
     ...(inherited.username === undefined ? {} : { username: inherited.username }),
     ...(inherited.password === undefined ? {} : { password: inherited.password }),
@@ -88,10 +91,12 @@ export function slotConnection(
     ...(inherited.connectionName === undefined ? {} : { connectionName: inherited.connectionName }),
     ...(inherited.keepAlive === undefined ? {} : { keepAlive: inherited.keepAlive }),
     ...(inherited.connectTimeout === undefined ? {} : { connectTimeout: inherited.connectTimeout }),
+    // The cluster prefixes the keys (and shard channels) it sends; this connection must name the same ones.
+    ...(prefix === undefined ? {} : { keyPrefix: prefix }),
     // Cluster node connections never reconnect (the cluster waits for MOVED instead); this one must.
     retryStrategy: (attempt: number) => Math.min(DEFAULTS.slotRetryBaseMs * attempt, DEFAULTS.slotRetryMaxMs),
     ...overrides,
-    Connector: slotOwnerConnector(cluster, slot),
+    Connector: slotOwnerConnector(cluster, keySlot(`${prefix ?? ''}${key}`)),
   });
 }
 

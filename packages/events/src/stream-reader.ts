@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallOptions, coalesceWrites, LuaScript, readLua } from '@coordis/client';
-import { keySlot } from '@coordis/keyspace';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import type { RollbackGap, TrimmedGap } from './bus-events.js';
 import type { DedupeWindow } from './dedupe-window.js';
@@ -180,7 +179,7 @@ export class StreamReader {
     // connection to the master of that slot carries the reader's pipelines and MULTI/EXEC
     // exactly as on one primary, and finds the slot's new master after a failover.
     const connection = client.isCluster
-      ? slotConnection(client as Cluster, keySlot(this.#o.keys.stream), { autoResendUnfulfilledCommands: false })
+      ? slotConnection(client as Cluster, this.#o.keys.stream, { autoResendUnfulfilledCommands: false })
       : hasOptions(client as Redis)
         ? (client as Redis).duplicate()
         : (client as Redis).duplicate({ autoResendUnfulfilledCommands: false });
