@@ -7,8 +7,8 @@ import { type Fixture, spawnFixture } from './support/spawn-fixture.js';
 
 const PROCESSES = 4;
 const WORKERS = 8;
-// Per topology: three runs of 10 s check more interleavings than one of 20 s did.
-const DURATION_MS = 10_000;
+// Per topology: three runs of 7 s, about the one run of 20 s there was before topologies.
+const DURATION_MS = 7_000;
 const LOCKS = ['ledger', 'mailbox', 'report'];
 const SEMAPHORE = 'smtp-slots';
 const LIMIT = 3;
@@ -97,11 +97,11 @@ describe.each(topologyKinds())('mutual exclusion under contention on %s', (kind)
       );
 
       for (const name of LOCKS) {
-        expect(report[name]?.sections, `${name}: sections recorded`).toBeGreaterThan(300);
+        expect(report[name]?.sections, `${name}: sections recorded`).toBeGreaterThan(500);
         expect(report[name]?.overlaps, `${name}: overlapping critical sections`).toBe(0);
         expect(report[name]?.tokenRegressions, `${name}: tokens not strictly increasing`).toBe(0);
       }
-      expect(semSections.length).toBeGreaterThan(150);
+      expect(semSections.length).toBeGreaterThan(250);
       expect(mostInside(semSections)).toBeLessThanOrEqual(LIMIT);
       expect(new Set(semSections.map((s) => s.t)).size).toBe(semSections.length);
       // Every process got sections in, and the short waits did run out now and then.
