@@ -38,8 +38,14 @@ export function streamAppender(client: Redis | Cluster, o: AppendOptions): Strea
         .exec();
       const [added, waited] = replies ?? [];
       if (!added || !waited) throw new Error('the XADD pipeline was cut short: the connection closed');
-      if (added[0]) throw added[0];
-      if (waited[0]) throw waited[0];
+      const error = added[0] ?? waited[0];
+      if (error) {
+        // ioredis follows MOVED for a pipeline only when every command failed the same way;
+        // WAIT fails otherwise on a demoted master, so the slot map is refreshed here, or
+        // every retry would go back to the old master.
+        if (isSlotMoved(error)) cluster.refreshSlotsCache();
+        throw error;
+      }
       const acknowledged = Number(waited[1]);
       if (acknowledged < o.replicas) throw new DurabilityError('xadd', o.replicas, acknowledged, o.replicasTimeoutMs);
     };

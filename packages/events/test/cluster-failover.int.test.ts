@@ -102,6 +102,7 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
       // Four sequential publishers (one account each), so writes are in flight when the fault hits.
       const acknowledged: number[] = [];
       const failed: number[] = [];
+      const failures = new Set<string>();
       let afterFault = -1;
       const durableLoops = Array.from({ length: PUBLISHERS }, (_, account) =>
         (async () => {
@@ -110,8 +111,9 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
             try {
               await durablePublisher.publish('mailbox.changed', { account, mailbox: 'INBOX', seq });
               acknowledged.push(seq);
-            } catch {
+            } catch (e) {
               failed.push(seq);
+              failures.add((e as Error).message.slice(0, 120));
             }
           }
         })(),
@@ -129,6 +131,7 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
       }
       await t.waitForHealthy();
       afterFault = acknowledged.length;
+      await until(() => acknowledged.length >= afterFault + AFTER, 45_000, `${AFTER} acknowledged durable events after the fault`);
       await Promise.all(durableLoops);
       // Transient subscribers are back: events published now reach both.
       const mark = transientSent.ok;
@@ -146,14 +149,14 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
             const got = new Set((log.get(id) ?? []).filter((x) => typeof x === 'number'));
             return acknowledged.every((seq) => got.has(seq));
           },
-          60_000,
+          30_000,
           `every acknowledged event at ${id}`,
         );
       }
 
       const report: Record<string, unknown> = {
         victim: victim.name,
-        durable: { acknowledged: acknowledged.length, failed: failed.length },
+        durable: { acknowledged: acknowledged.length, failed: failed.length, failures: [...failures] },
         transient: { sent: transientSent.ok, failed: transientSent.failed, sentBeforeFault },
         errors: [...new Set(errors)],
       };
@@ -200,7 +203,7 @@ describe.each(FAULTS)('a Cluster whose bus slot has $fault under a stream of eve
       for (const b of buses) await b.close();
       for (const c of clients) c.disconnect();
     }
-  });
+  }, 180_000);
 });
 
 describe('a Cluster failover that loses the last entries of the stream', () => {
@@ -280,5 +283,5 @@ describe('a Cluster failover that loses the last entries of the stream', () => {
       for (const b of [reader, safe, fast]) await b.close();
       for (const c of clients) c.disconnect();
     }
-  });
+  }, 120_000);
 });
