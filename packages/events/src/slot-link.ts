@@ -100,7 +100,11 @@ export function slotConnection(
   });
 }
 
-/** A reply that says the connection's node no longer serves the slot (a failover or a migration). */
+/**
+ * A reply that says the connection's node does not serve the slot now: redirected (MOVED,
+ * ASK), demoted under a command (READONLY, or UNBLOCKED for a blocked read), or the slot has
+ * no master for the moment (CLUSTERDOWN, TRYAGAIN).
+ */
 export function isSlotMoved(e: unknown): boolean {
-  return e instanceof Error && /^(MOVED|ASK|READONLY|CLUSTERDOWN|TRYAGAIN) /.test(e.message);
+  return e instanceof Error && /^(MOVED|ASK|READONLY|UNBLOCKED|CLUSTERDOWN|TRYAGAIN) /.test(e.message);
 }

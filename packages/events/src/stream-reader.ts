@@ -337,9 +337,10 @@ export class StreamReader {
           this.#host.error(new ReadStalledError(this.#o.namespace, this.#o.blockMs + this.#o.readTimeoutMs, this.#o.blockMs));
           // destroy(), not end(): a hung server would never finish a graceful close.
           (this.#connection?.stream as { destroy?: () => void } | undefined)?.destroy?.();
-        } else if (isSlotMoved(e)) {
-          // Cluster: the bus's slot left the reader's node (its master was demoted). A new
-          // connection goes to the slot's master now; then the position is checked as after
+        } else if (this.#client.isCluster && isSlotMoved(e instanceof CommitError ? e.cause : e)) {
+          // Cluster: the bus's slot left the reader's node (its master was demoted: Redis
+          // redirects the blocked read, refuses the commit). A new connection goes to the slot's
+          // master now; the commit, not applied, is sent again and the position checked as after
           // any reconnect. Not an error: a failover the reader rides out.
           this.#connection?.disconnect(true);
         } else if (!(e instanceof Interrupted || e instanceof Offline)) {
