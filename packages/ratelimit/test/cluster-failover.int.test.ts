@@ -1,8 +1,9 @@
 import { connectCluster } from '@coordis/client';
 import { createKeyspace } from '@coordis/keyspace';
 import { type RedisNode, startCluster } from '@coordis/testkit';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRateLimits } from '../src/index.js';
+import { killFixtures, runFixture } from './support/spawn-node.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -65,4 +66,58 @@ describe('a Cluster master SIGKILLed under continuous checks', () => {
       client.disconnect();
     }
   }, 90_000);
+});
+
+describe('the exactness hammer across a Cluster master SIGKILL', () => {
+  afterAll(() => killFixtures());
+
+  it('admits at most the limit in every one-second window outside the failover, and exactly it once the replica is promoted', async () => {
+    await using t = await startCluster({ masters: 3, replicasPerMaster: 1 });
+    const client = await connectCluster(t.url);
+    try {
+      const app = 'cfx';
+      const rl = createRateLimits(client, { keyspace: createKeyspace({ app }), blockCache: false });
+      const key = String(rl.fixedWindow({ name: 'fixed', limit: 50, periodMs: 1000 }).request('hot').entry(0).key);
+      const slot = Number(await client.cluster('KEYSLOT', key));
+      const owner = (await t.view()).find((l) => l.role === 'master' && l.slots.some(([a, b]) => a <= slot && slot <= b));
+      const victim = t.nodes.find((n) => n.port === owner?.port) as RedisNode;
+
+      // Two processes of 16 Cluster clients hammer the 'fixed' scenario (50 per one-second
+      // window) for 12 s; the master of its key is killed 3 s in.
+      const startAt = Math.ceil((Date.now() + 6000) / 1000) * 1000;
+      const stopAt = startAt + 12_000;
+      const plan = [{ name: 'fixed', startAt, stopAt }];
+      const runs = Array.from({ length: 2 }, () => runFixture('hammer', { url: t.url, app, clients: 16, scenarios: plan }, 90_000));
+      await sleep(Math.max(0, startAt + 3000 - Date.now()));
+      const killedAt = Date.now();
+      await victim.kill();
+      await t.waitForHealthy();
+      const promotedAt = Date.now();
+      const outputs = (await Promise.all(runs)).flat() as {
+        admitted: Record<string, number>;
+        bySource: Record<string, number>;
+        windowMismatches: number;
+      }[];
+
+      const perWindow = new Map<number, number>();
+      for (const o of outputs)
+        for (const [w, n] of Object.entries(o.admitted)) perWindow.set(Number(w), (perWindow.get(Number(w)) ?? 0) + n);
+      // Windows the failover touched: from the one before the kill to the one of the promotion.
+      const touched = (w: number) => w >= Math.floor(killedAt / 1000) - 1 && w <= Math.floor(promotedAt / 1000);
+      const report = [...perWindow.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([w, n]) => `${w - Math.floor(startAt / 1000)}:${n}${touched(w) ? '*' : ''}`);
+      console.info(
+        `cluster hammer across a SIGKILL (window:admitted, * = touched by the failover): ${report.join(' ')}; sources ${JSON.stringify(outputs.map((o) => o.bySource))}, window mismatches retried ${outputs.reduce((n, o) => n + o.windowMismatches, 0)}`,
+      );
+
+      for (const [w, n] of perWindow) if (!touched(w)) expect(n, `window ${w}`).toBeLessThanOrEqual(50);
+      // Whole windows after the promotion and before the end admit exactly the limit.
+      const after = [...perWindow.keys()].filter((w) => w > Math.floor(promotedAt / 1000) && w < Math.floor(stopAt / 1000) - 1);
+      expect(after.length).toBeGreaterThan(0);
+      for (const w of after) expect(perWindow.get(w), `window ${w} after the promotion`).toBe(50);
+    } finally {
+      client.disconnect();
+    }
+  }, 120_000);
 });
