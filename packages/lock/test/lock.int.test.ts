@@ -23,13 +23,15 @@ const name = () => `lock-${randomUUID()}`;
  * PUBSUB NUMSUB counts one node's subscribers only: on a Cluster, every node is asked.
  */
 async function waiterListening(client: Redis | Cluster, key: string | Buffer): Promise<void> {
-  const nodes = client.isCluster ? (client as Cluster).nodes('all') : [client as Redis];
   await until(
     async () => {
+      // Asked afresh each time: a slots refresh may replace the node connections.
+      const nodes = client.isCluster ? (client as Cluster).nodes('all') : [client as Redis];
       const replies = await Promise.all(nodes.map((n) => n.call('PUBSUB', 'NUMSUB', releaseChannel(key)) as Promise<[unknown, number]>));
       return replies.some((r) => r[1] > 0);
     },
-    5000,
+    // A Cluster subscriber connects and learns the slots first; on a loaded machine that takes seconds.
+    20_000,
     'a waiter to subscribe',
   );
 }
