@@ -6,8 +6,10 @@
 //   … --replay        publish the fixture batches derived from Stalwart's source, print, exit
 //   … --seconds 30    stop after 30 s (default: run until Ctrl-C)
 import { connect } from '@coordis/client';
-import { dataTypeNames, followStalwart, type StalwartEvent } from '@coordis/stalwart';
 import { Redis } from 'ioredis';
+// From the package's own source, not '@coordis/stalwart': its typecheck must not wait for its
+// build (examples/stalwart-broadcast is the same follower as a user's project imports it).
+import { dataTypeNames, followStalwart, type StalwartEvent } from '../src/index.js';
 import { BROADCAST_FIXTURES, INVALID_BROADCAST_FIXTURES } from '../test/fixtures/stalwart-fixtures.js';
 
 const args = process.argv.slice(2);
