@@ -71,6 +71,8 @@ export class CoordisCluster extends Cluster {
   /** The options as given, password included: for duplicate(), since the visible copy hides it. */
   readonly #ioOptions: ClusterConstructorOptions;
   readonly #startupNodes: readonly HostPort[];
+  /** Set by disconnect() and quit(), cleared by connect(): no periodic slots refresh is re-armed meanwhile. */
+  #closing = false;
 
   /** @internal Use {@link connectCluster}. */
   constructor(startupNodes: readonly HostPort[], options: ClusterConstructorOptions, description: string, logger: Logger) {
@@ -93,6 +95,49 @@ export class CoordisCluster extends Cluster {
     this.on('-node', (node: Redis) => logger.info({ node: nodeName(node) }, 'cluster node removed'));
     this.on('node error', (e: Error, node: string) => logger.warn({ node, err: e.message }, 'cluster node error'));
     this.on('refresh', () => logger.debug('cluster slots refreshed'));
+    this.#guardSlotsRefresh();
+  }
+
+  /**
+   * ioredis 6 re-arms its periodic slots refresh from the callback of the refresh in flight, even
+   * when disconnect() came meanwhile (the refresh ends with "Cluster is disconnected" and calls
+   * it all the same): the disconnected cluster then keeps a 5-second timer forever and the
+   * process never exits. Seen with 16 clients on a busy event loop; this replaces the method on
+   * the instance with one that stops re-arming once the client was told to close.
+   */
+  #guardSlotsRefresh(): void {
+    const self = this as unknown as {
+      slotsTimer: NodeJS.Timeout | null;
+      refreshSlotsCache(callback: () => void): void;
+      resetNodesRefreshInterval(): void;
+    };
+    self.resetNodesRefreshInterval = () => {
+      const intervalMs = this.options.slotsRefreshInterval;
+      if (self.slotsTimer || !intervalMs) return;
+      const nextRound = (): void => {
+        if (this.#closing) {
+          self.slotsTimer = null;
+          return;
+        }
+        self.slotsTimer = setTimeout(() => self.refreshSlotsCache(nextRound), intervalMs);
+      };
+      nextRound();
+    };
+  }
+
+  override connect(): Promise<void> {
+    this.#closing = false;
+    return super.connect();
+  }
+
+  override disconnect(reconnect = false): void {
+    if (!reconnect) this.#closing = true;
+    super.disconnect(reconnect);
+  }
+
+  override quit(callback?: Parameters<Cluster['quit']>[0]): Promise<'OK'> {
+    this.#closing = true;
+    return super.quit(callback);
   }
 
   /** The logger this cluster writes to. */
@@ -106,17 +151,22 @@ export class CoordisCluster extends Cluster {
     overrideOptions?: Override,
   ): CoordisCluster & Cluster<ReplyMappingFromClusterOptions<'legacy', Override>> {
     const seeds = overrideStartupNodes.length > 0 ? overrideStartupNodes.flatMap((n) => (typeof n === 'object' ? [n] : [])) : [];
+    // Built lazy, so the constructor does not connect before this class's fields exist; a
+    // duplicate asked to connect at once does so right after.
     const options = {
       ...this.#ioOptions,
       ...(overrideOptions ?? {}),
+      lazyConnect: true,
       redisOptions: { ...this.#ioOptions.redisOptions, ...(overrideOptions?.redisOptions ?? {}) },
     } as ClusterConstructorOptions;
-    return new CoordisCluster(
+    const copy = new CoordisCluster(
       seeds.length > 0 ? seeds.map((n) => ({ host: n.host ?? '127.0.0.1', port: n.port ?? DEFAULTS.port })) : this.#startupNodes,
       options,
       this.#description,
       this.#logger,
-    ) as CoordisCluster & Cluster<ReplyMappingFromClusterOptions<'legacy', Override>>;
+    );
+    if (overrideOptions?.lazyConnect === false) copy.connect().catch(() => {});
+    return copy as CoordisCluster & Cluster<ReplyMappingFromClusterOptions<'legacy', Override>>;
   }
 
   [inspect.custom](): string {

@@ -191,3 +191,31 @@ describe('connectCluster() over TLS', () => {
     expect(e).toBeInstanceOf(TlsError);
   });
 });
+
+describe('connectCluster() and the periodic slots refresh', () => {
+  it('leaves no refresh timer behind when disconnect() meets a refresh in flight', async () => {
+    await using t = await startCluster({ masters: 3, replicasPerMaster: 0 });
+    const cluster = await connectCluster(t.url);
+    // ioredis internals, read to catch the moment a periodic refresh is in flight.
+    const internals = cluster as unknown as { isRefreshing: boolean; slotsTimer: NodeJS.Timeout | null };
+    // Stopped nodes hold the periodic refresh (due 5 s after ready) until its timeouts.
+    for (const n of t.nodes) n.pause();
+    try {
+      const until = async (what: string, check: () => boolean) => {
+        for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+        if (!check()) throw new Error(`never saw ${what}`);
+      };
+      await until('a refresh in flight', () => internals.isRefreshing);
+      cluster.disconnect();
+      for (const n of t.nodes) n.resume();
+      await until('the refresh end', () => !internals.isRefreshing);
+      // ioredis alone re-arms the periodic refresh here, and the process never exits.
+      expect(internals.slotsTimer).toBeNull();
+      await until('the cluster closed', () => cluster.status === 'end' || cluster.status === 'close');
+      expect(internals.slotsTimer).toBeNull();
+    } finally {
+      for (const n of t.nodes) if (n.state === 'paused') n.resume();
+      cluster.disconnect();
+    }
+  }, 60_000);
+});
