@@ -341,6 +341,9 @@ export class CoordisClient extends Redis {
       }
       return this.sendCommand(command, stream as never);
     };
+    // One wrapper per method and view, made on first use: a hot loop on a view (a durable
+    // reader's XREAD, a publisher's XADD) allocates no function per call.
+    const wrappers = new Map<PropertyKey, { value: unknown; receiver: unknown; wrapper: unknown }>();
     return new Proxy(this, {
       get(t, prop, receiver) {
         if (prop === 'sendCommand') return sendCommand;
@@ -349,10 +352,14 @@ export class CoordisClient extends Redis {
         // pipeline made from the view copies its script commands onto itself: called from
         // there they must run on the pipeline, or the script would leave it and run alone.
         if (typeof value !== 'function' || (prop in CoordisClient.prototype && Object.hasOwn(CoordisClient.prototype, prop))) return value;
-        return function (this: unknown, ...args: unknown[]) {
+        const known = wrappers.get(prop);
+        if (known?.value === value && known.receiver === receiver) return known.wrapper;
+        const wrapper = function (this: unknown, ...args: unknown[]) {
           const self = this === undefined || this === receiver || this === t ? receiver : this;
           return (value as (...a: unknown[]) => unknown).apply(self, args);
         };
+        wrappers.set(prop, { value, receiver, wrapper });
+        return wrapper;
       },
     });
   }
