@@ -64,6 +64,9 @@ const hasOptions = (c: Redis): c is OptionsView => typeof (c as unknown as { wit
 const isNoSuchKey = (e: unknown) => e instanceof Error && /no such key/i.test(e.message);
 
 /** The watchdog's verdict on a read sent on a ready connection. */
+/** How often the watchdog looks at the reply it times: its deadlines are late by at most this. */
+const WATCH_TICK_MS = 50;
+
 class Stalled extends Error {}
 /** No answer because there is no connection yet: the client is reconnecting. */
 class Offline extends Error {}
@@ -124,6 +127,9 @@ export class StreamReader {
   #epoch = 0;
   #verify = true;
   #reading = false;
+  /** The reply the watchdog is timing, and when it is due (performance.now() ms). */
+  #watched: { at: number; reject: (e: Error) => void } | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
   #closing = false;
   #loop: Promise<void> | undefined;
   #readTimeouts = 0;
@@ -353,17 +359,34 @@ export class StreamReader {
     await this.#finish();
   }
 
-  /** Races a reply against the watchdog. */
-  async #deadline<T>(reply: Promise<T>, ms: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.#connection?.status === 'ready' ? new Stalled() : new Offline()), ms);
+  /**
+   * Resolves with `reply`, or rejects (Stalled, or Offline while the connection is down) once
+   * `ms` have passed without it. One unref'd timer per reader checks the deadline every
+   * WATCH_TICK_MS, instead of a timer per call: the read loop calls this once per round trip.
+   */
+  #deadline<T>(reply: Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const watch = { at: performance.now() + ms, reject };
+      this.#watched = watch;
+      this.#watchdog ??= setInterval(() => this.#checkWatch(), WATCH_TICK_MS).unref();
+      reply.then(
+        (value) => {
+          if (this.#watched === watch) this.#watched = undefined;
+          resolve(value);
+        },
+        (e: unknown) => {
+          if (this.#watched === watch) this.#watched = undefined;
+          reject(e);
+        },
+      );
     });
-    try {
-      return await Promise.race([reply, stalled]);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+
+  #checkWatch(): void {
+    const watch = this.#watched;
+    if (!watch || performance.now() < watch.at) return;
+    this.#watched = undefined;
+    watch.reject(this.#connection?.status === 'ready' ? new Stalled() : new Offline());
   }
 
   /**
@@ -398,33 +421,32 @@ export class StreamReader {
     // The commit and the read leave in one socket write.
     coalesceWrites(this.#connection as Redis);
     const committed = commit ? this.#sendCommit(commit, view) : undefined;
-    const pipeline = view.pipeline().xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id);
-    // ioredis' script commands on a pipeline do not return the pipeline: no chaining.
-    COUNTERS.queue(pipeline, { stream: key }, {});
-    const read = pipeline.exec();
+    // Two commands rather than a pipeline: the same single write, without a pipeline's objects
+    // on every round trip. Redis runs the counters right after the read returns.
+    const read = view.xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id) as Promise<ReadReply>;
+    const counters = COUNTERS.run(view, { stream: key }, {});
     committed?.catch(() => {});
     read.catch(() => {});
+    counters.catch(() => {});
     this.#reading = true;
-    let replies: [Error | null, unknown][] | null;
+    let entries: ReadReply;
+    let info: unknown;
     try {
-      replies = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
+      entries = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
+      info = await this.#deadline(counters, this.#o.readTimeoutMs);
       // A commit sent with this read is confirmed before the batch is handled.
       if (committed) await this.#deadline(committed, this.#o.readTimeoutMs);
     } finally {
       this.#reading = false;
     }
     if (epoch !== this.#epoch) throw new Interrupted();
-    const [entries, info] = replies ?? [];
-    if (!info || !entries) throw new Interrupted();
-    if (entries[0]) throw entries[0];
-    if (info[0]) throw info[0];
-    const stream = parseStreamCounters(info[1]);
+    const stream = parseStreamCounters(info);
     if (!this.#judge(checkPosition(before, stream))) {
       this.#verify = true;
       return;
     }
     this.#info = stream;
-    const batch = (entries[1] as ReadReply)?.[0]?.[1] ?? [];
+    const batch = entries?.[0]?.[1] ?? [];
     this.#idle = batch.length === 0;
     if (batch.length > 0) await this.#handle(batch);
     // At the tail when XINFO ran: the count of entries read is the stream's own.
@@ -601,6 +623,8 @@ export class StreamReader {
 
   /** The last commit, with the clean-close marker, on the bus's client (the reader's connection may be gone). */
   async #finish(): Promise<void> {
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
     const pending = this.#pending ?? this.#commitOf(undefined, []);
     try {
       if (pending.unknown && (await this.#client.hget(this.#o.keys.checkpoints, this.#o.nodeId)) === pending.id) {
