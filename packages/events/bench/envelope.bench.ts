@@ -6,7 +6,7 @@ import { coalesceWrites, connect } from '@coordis/client';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { asEnvelope, envelope } from '../src/envelope.js';
-import { createEventBus } from '../src/index.js';
+import { createEventBus, jsonCodec } from '../src/index.js';
 import { validateNow } from '../src/schema.js';
 import { type Measure, publishAll, signal, summarise } from './measure.js';
 
@@ -81,8 +81,8 @@ export function envelopeCpuMicros(iterations = 200_000): { bus: number; raw: num
   const bus = time((seq) => {
     const checked = validateNow(schema, { ...payload, seq });
     if (checked instanceof Promise || !checked.ok) throw new Error('validation failed');
-    const raw = Buffer.from(JSON.stringify(envelope('mailbox.changed', 'publisher', checked.value)));
-    const received = asEnvelope(JSON.parse(raw.toString('utf8')));
+    const raw = Buffer.from(jsonCodec.encode(envelope('mailbox.changed', 'publisher', checked.value)));
+    const received = asEnvelope(jsonCodec.decode(raw));
     if (!received.ok) throw new Error('envelope rejected');
     const again = validateNow(schema, received.envelope.payload);
     if (again instanceof Promise || !again.ok) throw new Error('validation failed');

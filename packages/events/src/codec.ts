@@ -8,9 +8,27 @@ export interface EnvelopeCodec {
   decode(raw: Buffer): unknown;
 }
 
-/** JSON, UTF-8. Payloads must be JSON-safe (no bigint, no Date objects). */
+// Event types and node ids are few: each is quoted once.
+const quoted = new Map<string, string>();
+function quote(text: string): string {
+  let q = quoted.get(text);
+  if (q === undefined) {
+    q = JSON.stringify(text);
+    if (quoted.size < 1_000) quoted.set(text, q);
+  }
+  return q;
+}
+
+/**
+ * JSON, UTF-8. Payloads must be JSON-safe (no bigint, no Date objects). The envelope's own
+ * fields are written by hand around `JSON.stringify(payload)`: the same text as stringifying
+ * the whole envelope, in about half the time (it was most of the envelope's cost per event).
+ */
 export const jsonCodec: EnvelopeCodec = {
   name: 'json',
-  encode: (envelope) => JSON.stringify(envelope),
+  encode: (e) =>
+    e.payload === undefined || !Number.isFinite(e.ts) || !Number.isFinite(e.v)
+      ? JSON.stringify(e)
+      : `{"v":${e.v},"id":${JSON.stringify(e.id)},"type":${quote(e.type)},"origin":${quote(e.origin)},"ts":${e.ts},"payload":${JSON.stringify(e.payload)}}`,
   decode: (raw) => JSON.parse(raw.toString('utf8')),
 };
