@@ -7,7 +7,8 @@
 //      and for coordis the commands it rejected as of unknown outcome and the ones it resent;
 //      a fifth client, coordis with durable writes (WAIT 1 replica), counts what the promise of
 //      no acknowledged write lost is worth through the same failover;
-//   3. per-command throughput against plain ioredis on one standalone server (BENCH_RUNS).
+//   3. per-command throughput against plain ioredis on one standalone server, 9 alternating
+//      rounds of 2 s (BENCH_RUNS): the median of per-round ratios, which one noisy round cannot move.
 // Writes bench/results/client.json (schema: bench/README.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -178,7 +179,7 @@ async function throughput(): Promise<{ coordis: number; ioredis: number }[]> {
       return ops / 2;
     };
     const rounds: { coordis: number; ioredis: number }[] = [];
-    const n = Number(process.env.BENCH_RUNS ?? 5);
+    const n = Number(process.env.BENCH_RUNS ?? 9);
     await measure(plain);
     await measure(coordis);
     // Alternate which goes first, so drift on a noisy machine does not favour one side.
