@@ -225,15 +225,15 @@ for (const fault of ['kill', 'pause'] as const) {
   const rejected = median(by('coordis').map((r) => r.rejected));
   const resent = median(by('coordis').map((r) => r.resent));
   // WAIT 1 promises the write to one replica: it survives the failover that promotes the best
-  // replica, not a second one in a row (two cores under load can make Sentinel fail over again
-  // before the other replica has resynchronised). Runs with a second failover are counted apart.
+  // replica, not a second one in a row (Sentinel failing over again before the other replica
+  // has resynchronised: 1 to 2 runs in 20 here). Runs with a second failover are counted apart.
   const durableAll = by('coordis durable');
   const durableRuns = durableAll.filter((r) => r.failovers <= 1);
   const doubleRuns = durableAll.filter((r) => r.failovers > 1);
   const durableLost = durableRuns.reduce((n, r) => n + r.lost, 0);
   const durableAcked = durableRuns.reduce((n, r) => n + r.acked, 0);
   const doubleNote = doubleRuns.length
-    ? `; ${doubleRuns.length} run(s) saw Sentinel fail over twice in a row (machine under load): durable writes lost there ${doubleRuns.reduce((n, r) => n + r.lost, 0)} of ${doubleRuns.reduce((n, r) => n + r.acked, 0)} (WAIT 1 covers one failover; replicas = all covers any)`
+    ? `; ${doubleRuns.length} run(s) saw Sentinel fail over twice in a row: durable writes lost there ${doubleRuns.reduce((n, r) => n + r.lost, 0)} of ${doubleRuns.reduce((n, r) => n + r.acked, 0)} (WAIT 1 covers one failover; replicas = all covers any)`
     : '';
   results.push({
     name: `${label}: +switch-master → first acknowledged write (p50)`,
