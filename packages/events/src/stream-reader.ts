@@ -52,6 +52,8 @@ interface Commit {
   owners: { readonly start: number; readonly end: number; readonly type: string; readonly id: string }[];
   /** The connection died with the commit in flight: whether it applied must be asked. */
   unknown: boolean;
+  /** Settles once the last send of this commit did (never rejects). */
+  sent?: Promise<void>;
 }
 
 const COMMIT = new LuaScript('events_commit', readLua(import.meta.url, 'commit'), ['checkpoints', 'node'], ['nodeId', 'id', 'read', 'run']);
@@ -273,6 +275,18 @@ export class StreamReader {
    * the bookkeeping alone, a MULTI/EXEC when handlers queued writes on `ctx.tx`.
    */
   #sendCommit(commit: Commit, client: Redis | Cluster, clean = false): Promise<void> {
+    const sending = this.#writeCommit(commit, client, clean);
+    // Until the send settles, not even `unknown` is known: a connection cut with the commit in
+    // flight rejects it a few microtasks after it rejects the read. Whoever decides whether to
+    // send a commit again (close, the retry after an error) waits for this first.
+    commit.sent = sending.then(
+      () => {},
+      () => {},
+    );
+    return sending;
+  }
+
+  #writeCommit(commit: Commit, client: Redis | Cluster, clean = false): Promise<void> {
     const { keys, nodeId, instance, readCount } = this.#o;
     // A crash leaves at most readCount − 1 uncommitted events plus one batch: the successor
     // flags that many as possibly handled.
@@ -488,6 +502,7 @@ export class StreamReader {
     const budget = this.#o.blockMs + this.#o.readTimeoutMs;
     const epoch = this.#epoch;
     const pending = this.#pending;
+    if (pending?.sent) await this.#deadline(pending.sent, budget);
     if (pending?.unknown) {
       const saved = await this.#deadline(view.hget(keys.checkpoints, nodeId), budget);
       // MULTI/EXEC is all or nothing: the checkpoint tells whether the writes applied.
@@ -623,10 +638,13 @@ export class StreamReader {
 
   /** The last commit, with the clean-close marker, on the bus's client (the reader's connection may be gone). */
   async #finish(): Promise<void> {
-    clearInterval(this.#watchdog);
-    this.#watchdog = undefined;
-    const pending = this.#pending ?? this.#commitOf(undefined, []);
     try {
+      const sending = this.#pending?.sent;
+      if (sending) await this.#deadline(sending, this.#o.readTimeoutMs).catch(() => {});
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+      // Read after the wait: a commit that applied meanwhile is no longer pending.
+      const pending = this.#pending ?? this.#commitOf(undefined, []);
       if (pending.unknown && (await this.#client.hget(this.#o.keys.checkpoints, this.#o.nodeId)) === pending.id) {
         pending.recorder = undefined;
         pending.owners = [];
