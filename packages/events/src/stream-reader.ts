@@ -277,8 +277,9 @@ export class StreamReader {
   #sendCommit(commit: Commit, client: Redis | Cluster, clean = false): Promise<void> {
     const sending = this.#writeCommit(commit, client, clean);
     // Until the send settles, not even `unknown` is known: a connection cut with the commit in
-    // flight rejects it a few microtasks after it rejects the read. Whoever decides whether to
-    // send a commit again (close, the retry after an error) waits for this first.
+    // flight rejects it a few microtasks after it rejects the read: close() waits for this
+    // before it decides whether to send the commit again. (The retry after an error sleeps a
+    // backoff first, long past those microtasks.)
     commit.sent = sending.then(
       () => {},
       () => {},
@@ -502,7 +503,6 @@ export class StreamReader {
     const budget = this.#o.blockMs + this.#o.readTimeoutMs;
     const epoch = this.#epoch;
     const pending = this.#pending;
-    if (pending?.sent) await this.#deadline(pending.sent, budget);
     if (pending?.unknown) {
       const saved = await this.#deadline(view.hget(keys.checkpoints, nodeId), budget);
       // MULTI/EXEC is all or nothing: the checkpoint tells whether the writes applied.
