@@ -406,7 +406,8 @@ export class StreamReader {
 
   /**
    * One round trip: the previous batch's commit when it is due, XREAD, then a snapshot of the
-   * stream's counters. Then the batch.
+   * stream's counters, in one pipeline (sent as two plain commands, a close during the read
+   * left a rejection nobody handled in the demo's nodes). Then the batch.
    *
    * A commit carrying ctx.tx writes is always due (their effects show at once); a checkpoint
    * alone waits for readCount events, commitIntervalMs or an idle read, and the read then
@@ -436,25 +437,28 @@ export class StreamReader {
     // The commit and the read leave in one socket write.
     coalesceWrites(this.#connection as Redis);
     const committed = commit ? this.#sendCommit(commit, view) : undefined;
-    // Two commands rather than a pipeline: the same single write, without a pipeline's objects
-    // on every round trip. Redis runs the counters right after the read returns.
-    const read = view.xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id) as Promise<ReadReply>;
-    const counters = COUNTERS.run(view, { stream: key }, {});
+    const pipeline = view.pipeline().xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id);
+    // ioredis' script commands on a pipeline do not return the pipeline: no chaining.
+    COUNTERS.queue(pipeline, { stream: key }, {});
+    const read = pipeline.exec();
     committed?.catch(() => {});
     read.catch(() => {});
-    counters.catch(() => {});
     this.#reading = true;
-    let entries: ReadReply;
-    let info: unknown;
+    let replies: [Error | null, unknown][] | null;
     try {
-      entries = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
-      info = await this.#deadline(counters, this.#o.readTimeoutMs);
+      replies = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
       // A commit sent with this read is confirmed before the batch is handled.
       if (committed) await this.#deadline(committed, this.#o.readTimeoutMs);
     } finally {
       this.#reading = false;
     }
     if (epoch !== this.#epoch) throw new Interrupted();
+    const [read0, counted] = replies ?? [];
+    if (!read0 || !counted) throw new Interrupted();
+    if (read0[0]) throw read0[0];
+    if (counted[0]) throw counted[0];
+    const entries = read0[1] as ReadReply;
+    const info = counted[1];
     const stream = parseStreamCounters(info);
     if (!this.#judge(checkPosition(before, stream))) {
       this.#verify = true;
