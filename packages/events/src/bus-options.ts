@@ -72,6 +72,13 @@ export interface EventBusOptions<E extends EventMap> {
   readonly dedupeWindow?: number;
   /** @default 1 MiB */
   readonly maxEventBytes?: number;
+  /**
+   * Transient mode: the events this process publishes in one tick travel as one pub/sub
+   * message (a frame, read by coordis nodes only), which multiplies throughput. Turn it off
+   * when other programs subscribe to the bus's channel and expect one envelope per message.
+   * @default true
+   */
+  readonly batchPublishes?: boolean;
   /** How often this node renews its presence (node-id collisions are seen within about two beats), ms. @default 1000 */
   readonly heartbeatMs?: number;
   /** How often the `stats` event fires, ms; 0 turns it off. @default 10000 */
@@ -88,6 +95,7 @@ export interface ResolvedOptions {
   readonly overflow: OverflowPolicy;
   readonly dedupeWindow: number;
   readonly maxEventBytes: number;
+  readonly batchPublishes: boolean;
   readonly heartbeatMs: number;
   readonly statsIntervalMs: number;
   readonly durable: Required<DurableOptions>;
@@ -119,6 +127,7 @@ export function resolveOptions<E extends EventMap>(o: EventBusOptions<E>): Resol
     overflow,
     dedupeWindow: count('dedupeWindow', o.dedupeWindow, DEFAULTS.dedupeWindow, 0),
     maxEventBytes: count('maxEventBytes', o.maxEventBytes, DEFAULTS.maxEventBytes),
+    batchPublishes: o.batchPublishes ?? DEFAULTS.batchPublishes,
     heartbeatMs: count('heartbeatMs', o.heartbeatMs, DEFAULTS.heartbeatMs),
     statsIntervalMs: count('statsIntervalMs', o.statsIntervalMs, DEFAULTS.statsIntervalMs, 0),
     durable: {

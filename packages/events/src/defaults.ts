@@ -25,6 +25,15 @@ export const DEFAULTS = {
   startFrom: 'latest',
   /** How long a durable publish retries a write whose outcome is unknown (the id dedupes it). */
   publishDeadlineMs: 15_000,
+  /**
+   * Transient publishes made in one tick travel as one message (a frame): one command, one
+   * reply and one fan-out for many events. Off, every event is a PUBLISH of its own.
+   */
+  batchPublishes: true,
+  /** Events per frame: past it the frame is sent at once and the next one starts. */
+  frameMaxEvents: 256,
+  /** Bytes per frame (never more than maxEventBytes): big frames delay the first event in them. */
+  frameMaxBytes: 256 * 1024,
   /** The largest encoded event accepted, so one bad publisher cannot stall every node. */
   maxEventBytes: 1024 * 1024,
   /**

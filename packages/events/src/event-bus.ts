@@ -19,9 +19,11 @@ import {
 } from './errors.js';
 import { type BusKeys, busKeys } from './event-keys.js';
 import { assertEventType, assertPattern, type Matching, matchPattern } from './event-pattern.js';
+import { isFrame, unpackFrame } from './frame.js';
 import { type HandlerContext, TRANSIENT_CONTEXT } from './handler-context.js';
 import { HandlerQueue } from './handler-queue.js';
 import { NodePresence } from './node-presence.js';
+import { PublishBatch } from './publish-batch.js';
 import { type EventMap, type PayloadIn, type PayloadOut, type Validation, validateNow } from './schema.js';
 import { isRetryableAppendError, type StreamAppend, streamAppender } from './stream-append.js';
 import { StreamReader } from './stream-reader.js';
@@ -75,6 +77,8 @@ export class EventBus<E extends EventMap> {
   #started: Promise<void> | undefined;
   #closing = false;
   #append: StreamAppend | undefined;
+  /** Transient publishes of one tick, sent as one frame (undefined: one message per event). */
+  readonly #batch: PublishBatch | undefined;
   #lastAgeTrim = 0;
   #statsTimer: NodeJS.Timeout | undefined;
   /** Drops of the handler queue not reported yet: one `overflow` gap per burst, not per event. */
@@ -104,6 +108,19 @@ export class EventBus<E extends EventMap> {
       this.#r.overflow,
       (dropped) => this.#dropped(dropped),
     );
+    if (this.mode === 'transient' && this.#r.batchPublishes) {
+      const client = o.client;
+      const channel = this.#keys.channel;
+      this.#batch = new PublishBatch(
+        (message) => {
+          coalesceWrites(client);
+          // Sharded pub/sub on a Cluster: the message goes to the master of the channel's slot
+          // only, where the subscribers are, instead of being broadcast over the whole cluster bus.
+          return client.isCluster ? (client as Cluster).spublish(channel, message) : client.publish(channel, message);
+        },
+        { maxEvents: DEFAULTS.frameMaxEvents, maxBytes: Math.min(DEFAULTS.frameMaxBytes, this.#r.maxEventBytes) },
+      );
+    }
     this.#presence = new NodePresence(o.client, this.#keys.presence, this.#r.heartbeatMs, DEFAULTS.presenceBeats, {
       collision: (other) => this.events.emit('error', new NodeIdCollisionError(this.nodeId, this.namespace, other)),
       error: (e) => this.events.emit('error', e),
@@ -156,16 +173,19 @@ export class EventBus<E extends EventMap> {
     const made = makeEnvelope(type, this.nodeId, checked.value as PayloadOut<E, K>);
     const env = options.id === undefined ? made : { ...made, id: options.id };
     const data = this.#r.codec.encode(env);
-    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (bytes > this.#r.maxEventBytes) throw new EventTooLargeError(type, bytes, this.#r.maxEventBytes);
-    // Publishes issued in one tick leave in a few socket writes instead of one each.
-    coalesceWrites(this.#o.client);
+    // n characters are at most 3n UTF-8 bytes: most events need no byte count.
+    const max = this.#r.maxEventBytes;
+    if (typeof data === 'string' ? data.length * 3 > max && Buffer.byteLength(data) > max : data.length > max)
+      throw new EventTooLargeError(type, typeof data === 'string' ? Buffer.byteLength(data) : data.length, max);
     const client = this.#o.client;
-    if (this.mode === 'durable') await this.#appendWithRetry(data);
-    // Sharded pub/sub on a Cluster: the message goes to the master of the channel's slot only,
-    // where the subscribers are, instead of being broadcast over the whole cluster bus.
-    else if (client.isCluster) await (client as Cluster).spublish(this.#keys.channel, data);
-    else await client.publish(this.#keys.channel, data);
+    if (this.#batch) await this.#batch.add(data, data.length);
+    else {
+      // Publishes issued in one tick leave in a few socket writes instead of one each.
+      coalesceWrites(client);
+      if (this.mode === 'durable') await this.#appendWithRetry(data);
+      else if (client.isCluster) await (client as Cluster).spublish(this.#keys.channel, data);
+      else await client.publish(this.#keys.channel, data);
+    }
     this.#stats.published++;
     return env;
   }
@@ -254,6 +274,20 @@ export class EventBus<E extends EventMap> {
   }
 
   #receive(raw: Buffer): void {
+    if (!isFrame(raw)) {
+      this.#receiveOne(raw);
+      return;
+    }
+    const parts = unpackFrame(raw);
+    if (typeof parts === 'string') {
+      this.#stats.received++;
+      this.#invalid({ reason: 'decode', detail: parts, sample: raw.subarray(0, 80).toString() });
+      return;
+    }
+    for (const part of parts) this.#receiveOne(part);
+  }
+
+  #receiveOne(raw: Buffer): void {
     const accepted = this.#accept(raw);
     if (accepted instanceof Promise) {
       accepted.then(

@@ -39,14 +39,28 @@ export class MonotonicUlid {
   #high = 0;
   #low = 0;
 
+  /** Random words drawn 64 milliseconds' worth at a time: one call into the CSPRNG per ms cost more than the rest of an id. */
+  readonly #pool = new Uint32Array(3 * 64);
+  #drawn = this.#pool.length;
+
+  /** The index of three fresh random words in the pool. */
+  #draw(): number {
+    if (this.#drawn === this.#pool.length) {
+      randomFillSync(this.#pool);
+      this.#drawn = 0;
+    }
+    this.#drawn += 3;
+    return this.#drawn - 3;
+  }
+
   next(now: number): string {
     if (now > this.#lastMs) {
       this.#lastMs = now;
-      const random = new Uint32Array(3);
-      randomFillSync(random);
-      this.#high = (random[0] as number) * 256 + ((random[1] as number) & 0xff);
+      const pool = this.#pool;
+      const i = this.#draw();
+      this.#high = (pool[i] as number) * 256 + ((pool[i + 1] as number) & 0xff);
       // Leave the counter room to grow within the millisecond before it carries.
-      this.#low = ((random[2] as number) >>> 1) * 256;
+      this.#low = ((pool[i + 2] as number) >>> 1) * 256;
       this.#prefix = base32(now, 10) + base32(this.#high, 8);
     } else if (++this.#low === LOW_SPAN) {
       this.#low = 0;

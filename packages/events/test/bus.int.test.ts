@@ -1,6 +1,7 @@
 import { topologyKinds } from '@coordis/testkit';
 import type { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { packFrame } from '../src/frame.js';
 import { createEventBus, type EventBus, type Gap, type InvalidEvent, InvalidPayloadError, UnknownEventTypeError } from '../src/index.js';
 import { deploy, killSubscribers, mailEvents, until } from './support.js';
 
@@ -99,6 +100,80 @@ describe.each(topologyKinds())('on %s', (kind) => {
       await until(() => invalid.length === 1000 && seen.length === 10, 10_000, 'every malformed message reported');
       expect(new Set(invalid.map((i) => i.reason))).toEqual(new Set(['decode', 'version', 'shape', 'unknown-type', 'schema']));
       expect(b.stats().invalid).toBe(1000);
+      await closeAll(a, b);
+    });
+
+    /** PUBLISH and SPUBLISH calls the primaries have answered so far. */
+    async function publishCalls(): Promise<number> {
+      let calls = 0;
+      for (const node of await d.primaries()) {
+        const info = String(await node.call('INFO', 'commandstats'));
+        for (const m of info.matchAll(/cmdstat_s?publish:calls=(\d+)/g)) calls += Number(m[1]);
+      }
+      return calls;
+    }
+
+    it('sends the events published in one tick as frames, each event handled once and in order', async () => {
+      const { a, b } = await pair('transient');
+      const seen: number[] = [];
+      b.on('mailbox.changed', (e) => seen.push(e.payload.seq));
+      await b.start();
+      const before = await publishCalls();
+      const sent = await Promise.all(
+        Array.from({ length: 300 }, (_, seq) => a.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq })),
+      );
+      await until(() => seen.length === 300, 5000, '300 events at b');
+      expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      expect(new Set(sent.map((e) => e.id)).size).toBe(300);
+      // 256 events fill a frame, which leaves at once; the other 44 leave at the end of the tick.
+      expect((await publishCalls()) - before).toBe(2);
+      expect(b.stats()).toMatchObject({ received: 300, handled: 300, invalid: 0, duplicates: 0 });
+      expect(a.stats().published).toBe(300);
+      await closeAll(a, b);
+    });
+
+    it('sends one message per event when batchPublishes is off', async () => {
+      const namespace = `test-unbatched-${++busCounter}`;
+      const a = createEventBus({ client: await d.connect(), nodeId: 'node-a', namespace, events: mailEvents, batchPublishes: false });
+      const b = createEventBus({ client: await d.connect(), nodeId: 'node-b', namespace, events: mailEvents });
+      const seen: number[] = [];
+      b.on('mailbox.changed', (e) => seen.push(e.payload.seq));
+      await b.start();
+      const before = await publishCalls();
+      await Promise.all(Array.from({ length: 20 }, (_, seq) => a.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq })));
+      await until(() => seen.length === 20, 5000, '20 events at b');
+      expect((await publishCalls()) - before).toBe(20);
+      await closeAll(a, b);
+    });
+
+    it('reports a malformed frame and each bad envelope inside a good one, and handles the rest', async () => {
+      const { a, b } = await pair('transient');
+      const invalid: InvalidEvent[] = [];
+      const seen: number[] = [];
+      b.events.on('invalid', (i) => invalid.push(i));
+      b.on('mailbox.changed', (e) => seen.push(e.payload.seq));
+      await b.start();
+      const raw = await d.connect();
+      const send = (m: Buffer) => (raw.isCluster ? (raw as Cluster).spublish(b.keys.channel, m) : raw.publish(b.keys.channel, m));
+      const good = (seq: number) =>
+        JSON.stringify({
+          v: 1,
+          id: `frame-${seq}`,
+          type: 'mailbox.changed',
+          origin: 'z',
+          ts: 1,
+          payload: { account: 1, mailbox: 'INBOX', seq },
+        });
+      const frame = packFrame([good(1), 'not json', good(2)]);
+      await send(frame);
+      await send(frame.subarray(0, frame.length - 5));
+      await a.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq: 3 });
+      await until(() => seen.length === 3 && invalid.length === 2, 5000, 'three events and two reports');
+      expect(seen).toEqual([1, 2, 3]);
+      expect(invalid.map((i) => [i.reason, i.detail.slice(0, 15)])).toEqual([
+        ['decode', expect.any(String)],
+        ['decode', 'frame truncated'],
+      ]);
       await closeAll(a, b);
     });
 
