@@ -671,6 +671,9 @@ export class CoordisClient extends Redis {
   /** Sends WAIT right behind a durable write and holds the write's reply until it answers. */
   private attachWait(command: Command, m: Meta, durable: DurableOptions): void {
     const wait = new Command('wait', [durable.replicas, durable.timeoutMs]);
+    // The write carries the outcome: a WAIT rejected with it (the connection closed with both
+    // in flight) must not surface on its own as an unhandled rejection, which ends the process.
+    wait.promise.catch(() => {});
     m.wait = wait;
     const tagged = command as Tagged;
     if (tagged.coordisDurable) return;

@@ -275,6 +275,26 @@ describe('per-call options', () => {
     }
   });
 
+  it('rejects a durable write cut off with its WAIT in flight, and leaves no rejection unhandled', async () => {
+    await using s = await startStandalone();
+    const client = await connect(s.url, { durable: { replicas: 1, timeoutMs: 5000 } });
+    const unhandled: unknown[] = [];
+    const note = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', note);
+    try {
+      // Writes paused on the server: the SET and the WAIT behind it both wait for a reply.
+      await client.call('CLIENT', 'PAUSE', '2000', 'WRITE');
+      const write = rejection(client.set('k', 'v'));
+      await new Promise((r) => setTimeout(r, 50));
+      client.disconnect();
+      expect((await write).message).toMatch(/closed/i);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
+
   it('confirms a durable write per call, and fails it with DurabilityError when no replica can have it', async () => {
     await using s = await startStandalone();
     const client = await connect(s.url);
