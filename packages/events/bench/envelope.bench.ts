@@ -42,11 +42,14 @@ export async function rawBatched(url: string, total: number): Promise<Measure> {
   return m;
 }
 
-/** The transient bus with the zod schema, validated on publish and on receipt. */
-export async function busValidated(url: string, total: number): Promise<Measure> {
+/**
+ * The transient bus with the zod schema, validated on publish and on receipt; with its frames
+ * (the default) or one PUBLISH per event.
+ */
+export async function busValidated(url: string, total: number, batchPublishes = true): Promise<Measure> {
   const namespace = `bench-validated-${++counter}`;
   const [a, b] = await Promise.all([connect(url), connect(url)]);
-  const publisher = createEventBus({ client: a, nodeId: 'publisher', namespace, events });
+  const publisher = createEventBus({ client: a, nodeId: 'publisher', namespace, events, batchPublishes });
   const node = createEventBus({ client: b, nodeId: 'node', namespace, events, statsIntervalMs: 0 });
   const sentAt = new Float64Array(total);
   const latencies: number[] = [];

@@ -112,6 +112,8 @@ export class StreamReader {
   readonly #dedupe: DedupeWindow;
   #connection: Redis | undefined;
   #view: Redis | undefined;
+  /** The view the read round's XREAD and counters go on: never resent, never a WAIT behind them. */
+  #readView: Redis | undefined;
   #isCommand: ((name: string) => boolean) | undefined;
   #position: ReadPosition = { id: ZERO_ID, read: undefined };
   #pending: Commit | undefined;
@@ -193,7 +195,10 @@ export class StreamReader {
         : (client as Redis).duplicate({ autoResendUnfulfilledCommands: false });
     this.#connection = connection;
     this.#view = hasOptions(connection) ? connection.withOptions({ delivery: 'never' }) : connection;
-    COUNTERS.ensure(this.#view);
+    // A client with durable writes would send WAIT behind the counters script (a script may
+    // write, as far as the client can tell): a round trip to the replicas on every read.
+    this.#readView = hasOptions(connection) ? connection.withOptions({ delivery: 'never', durable: false }) : connection;
+    COUNTERS.ensure(this.#readView);
     this.#isCommand = commandFilter(connection.getBuiltinCommands());
     connection.on('error', (e: Error) => this.#host.error(e));
     connection.on('close', () => {
@@ -406,8 +411,7 @@ export class StreamReader {
 
   /**
    * One round trip: the previous batch's commit when it is due, XREAD, then a snapshot of the
-   * stream's counters, in one pipeline (sent as two plain commands, a close during the read
-   * left a rejection nobody handled in the demo's nodes). Then the batch.
+   * stream's counters. Then the batch.
    *
    * A commit carrying ctx.tx writes is always due (their effects show at once); a checkpoint
    * alone waits for readCount events, commitIntervalMs or an idle read, and the read then
@@ -437,28 +441,27 @@ export class StreamReader {
     // The commit and the read leave in one socket write.
     coalesceWrites(this.#connection as Redis);
     const committed = commit ? this.#sendCommit(commit, view) : undefined;
-    const pipeline = view.pipeline().xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id);
-    // ioredis' script commands on a pipeline do not return the pipeline: no chaining.
-    COUNTERS.queue(pipeline, { stream: key }, {});
-    const read = pipeline.exec();
+    // Two commands rather than a pipeline: the same single write, without a pipeline's objects
+    // on every round trip. Redis holds the counters until the read returns (a blocked client's
+    // next command waits), so they describe the stream right after it.
+    const reader = this.#readView as Redis;
+    const read = reader.xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id) as Promise<ReadReply>;
+    const counters = COUNTERS.run(reader, { stream: key }, {});
     committed?.catch(() => {});
     read.catch(() => {});
+    counters.catch(() => {});
     this.#reading = true;
-    let replies: [Error | null, unknown][] | null;
+    let entries: ReadReply;
+    let info: unknown;
     try {
-      replies = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
+      entries = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
+      info = await this.#deadline(counters, this.#o.readTimeoutMs);
       // A commit sent with this read is confirmed before the batch is handled.
       if (committed) await this.#deadline(committed, this.#o.readTimeoutMs);
     } finally {
       this.#reading = false;
     }
     if (epoch !== this.#epoch) throw new Interrupted();
-    const [read0, counted] = replies ?? [];
-    if (!read0 || !counted) throw new Interrupted();
-    if (read0[0]) throw read0[0];
-    if (counted[0]) throw counted[0];
-    const entries = read0[1] as ReadReply;
-    const info = counted[1];
     const stream = parseStreamCounters(info);
     if (!this.#judge(checkPosition(before, stream))) {
       this.#verify = true;
