@@ -76,14 +76,21 @@ describe.each(topologyKinds())('on %s', (kind) => {
       await closeAll(a, b);
     });
 
-    it('reports 1,000 malformed messages published raw and keeps delivering valid events', async () => {
-      const { a, b } = await pair('transient');
+    /** Starts `b`, collecting what it reports invalid and the seqs it handles; and a raw publisher on its channel. */
+    async function watchInvalid(b: EventBus<typeof mailEvents>) {
       const invalid: InvalidEvent[] = [];
       const seen: number[] = [];
       b.events.on('invalid', (i) => invalid.push(i));
       b.on('mailbox.changed', (e) => seen.push(e.payload.seq));
       await b.start();
       const raw = await d.connect();
+      const send = (m: string | Buffer) => (raw.isCluster ? (raw as Cluster).spublish(b.keys.channel, m) : raw.publish(b.keys.channel, m));
+      return { invalid, seen, send };
+    }
+
+    it('reports 1,000 malformed messages published raw and keeps delivering valid events', async () => {
+      const { a, b } = await pair('transient');
+      const { invalid, seen, send } = await watchInvalid(b);
       const junk = [
         'not json',
         '{"v":2,"id":"x","type":"mailbox.changed","origin":"z","ts":1,"payload":{}}',
@@ -94,7 +101,7 @@ describe.each(topologyKinds())('on %s', (kind) => {
       for (let i = 0; i < 1000; i++) {
         // Distinct ids, so the dedupe window does not hide any of them.
         const message = (junk[i % junk.length] as string).replace('"id":"x"', `"id":"x${i}"`);
-        await (raw.isCluster ? (raw as Cluster).spublish(b.keys.channel, message) : raw.publish(b.keys.channel, message));
+        await send(message);
         if (i % 100 === 0) await a.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq: i });
       }
       await until(() => invalid.length === 1000 && seen.length === 10, 10_000, 'every malformed message reported');
@@ -148,13 +155,7 @@ describe.each(topologyKinds())('on %s', (kind) => {
 
     it('reports a malformed frame and each bad envelope inside a good one, and handles the rest', async () => {
       const { a, b } = await pair('transient');
-      const invalid: InvalidEvent[] = [];
-      const seen: number[] = [];
-      b.events.on('invalid', (i) => invalid.push(i));
-      b.on('mailbox.changed', (e) => seen.push(e.payload.seq));
-      await b.start();
-      const raw = await d.connect();
-      const send = (m: Buffer) => (raw.isCluster ? (raw as Cluster).spublish(b.keys.channel, m) : raw.publish(b.keys.channel, m));
+      const { invalid, seen, send } = await watchInvalid(b);
       const good = (seq: number) =>
         JSON.stringify({
           v: 1,
