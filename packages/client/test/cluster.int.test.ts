@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { type ClusterTopology, generateCertificates, type RedisNode, startCluster } from '@coordis/testkit';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthError,
@@ -12,28 +10,9 @@ import {
   isConfigError,
   TlsError,
 } from '../src/index.js';
+import { captureLogs, rejection } from './support/capture.js';
 
 const SECRET = 'Cl5ster-pw!';
-
-function captureLogs(): { logger: ReturnType<typeof pino>; text: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'trace' }, sink), text: () => text };
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The running master that serves `slot`, from the cluster's own view. */
 async function masterOf(t: ClusterTopology, slot: number): Promise<RedisNode> {

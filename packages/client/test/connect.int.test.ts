@@ -1,9 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { generateCertificates, startSentinel, startStandalone } from '@coordis/testkit';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   AuthError,
@@ -18,29 +16,10 @@ import {
   SentinelsUnreachableError,
   TlsError,
 } from '../src/index.js';
+import { captureLogs, rejection } from './support/capture.js';
 
 const SECRET = 'Pa55-word!';
 const SENTINEL_SECRET = 'S3ntinel-pw';
-
-function captureLogs(): { logger: ReturnType<typeof pino>; text: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'trace' }, sink), text: () => text };
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('connect() to a standalone server', () => {
   it('connects with an ACL user and password, and no secret appears in inspect, JSON or logs', async () => {

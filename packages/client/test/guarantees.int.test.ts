@@ -11,21 +11,13 @@ import {
   NoQuorumError,
 } from '../src/index.js';
 import type { SentinelWatch } from '../src/sentinel-watch.js';
+import { rejection } from './support/capture.js';
 import { audit, startWriteLoad, until } from './support/write-load.js';
 
 function failovers(client: CoordisClient): FailoverEvent[] {
   const seen: FailoverEvent[] = [];
   client.events.on('failover', (e) => seen.push(e));
   return seen;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('detection that does not depend on one lucky message', () => {
