@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectCluster } from '@coordis/client';
 import { type RedisNode, startCluster } from '@coordis/testkit';
 import { describe, expect, it } from 'vitest';
 import { createLocks } from '../src/index.js';
+import { checkLock, readSections } from './support/sections.js';
 import { type Fixture, spawnFixture } from './support/spawn-fixture.js';
 import { sleep, until } from './support/until.js';
 
@@ -13,27 +14,6 @@ const WORKERS = 8;
 const DURATION_MS = 20_000;
 const LOCKS = ['ledger', 'mailbox', 'report'];
 const SEMAPHORE = 'smtp-slots';
-
-interface Section {
-  readonly k: string;
-  readonly t: number;
-  readonly a: bigint;
-  readonly b: bigint;
-}
-
-/** Overlapping sections of one lock and tokens that did not grow, in enter order. */
-function checkLock(sections: readonly Section[]): { overlaps: number; tokenRegressions: number } {
-  const sorted = [...sections].sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
-  let overlaps = 0;
-  let tokenRegressions = 0;
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1] as Section;
-    const cur = sorted[i] as Section;
-    if (cur.a <= prev.b) overlaps++;
-    if (cur.t <= prev.t) tokenRegressions++;
-  }
-  return { overlaps, tokenRegressions };
-}
 
 describe('a Cluster master SIGKILLed under lock load', () => {
   it('keeps every durable lock exclusive with growing tokens across the promotion, and work resumes on the promoted replica', async () => {
@@ -78,14 +58,7 @@ describe('a Cluster master SIGKILLed under lock load', () => {
         fixtures.map(async (f) => JSON.parse(await f.line(DURATION_MS + 60_000)) as Record<string, number>),
       );
       expect(await Promise.all(fixtures.map((f) => f.exited))).toEqual(fixtures.map(() => 0));
-      const sections: Section[] = [];
-      for (let p = 0; p < PROCESSES; p++) {
-        for (const line of readFileSync(join(dir, `p${p}.jsonl`), 'utf8').split('\n')) {
-          if (!line) continue;
-          const r = JSON.parse(line) as { k: string; t: number; a: string; b: string };
-          sections.push({ k: r.k, t: r.t, a: BigInt(r.a), b: BigInt(r.b) });
-        }
-      }
+      const sections = readSections(dir, PROCESSES);
       const ledger = sections.filter((s) => s.k === 'ledger');
       const report = {
         perLock: Object.fromEntries(LOCKS.map((name) => [name, checkLock(sections.filter((s) => s.k === name))])),

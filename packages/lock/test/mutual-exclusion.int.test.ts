@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTopology, topologyKinds } from '@coordis/testkit';
 import { describe, expect, it } from 'vitest';
+import { checkLock, mostInside, readSections, type Section } from './support/sections.js';
 import { type Fixture, spawnFixture } from './support/spawn-fixture.js';
 
 const PROCESSES = 4;
@@ -12,43 +13,6 @@ const DURATION_MS = 7_000;
 const LOCKS = ['ledger', 'mailbox', 'report'];
 const SEMAPHORE = 'smtp-slots';
 const LIMIT = 3;
-
-interface Section {
-  readonly k: string;
-  readonly t: number;
-  readonly a: bigint;
-  readonly b: bigint;
-}
-
-/** Pairs of sections of one lock that overlap in time, and tokens that did not grow, in enter order. */
-function checkLock(sections: readonly Section[]): { overlaps: number; tokenRegressions: number } {
-  const sorted = [...sections].sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
-  let overlaps = 0;
-  let tokenRegressions = 0;
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1] as Section;
-    const cur = sorted[i] as Section;
-    if (cur.a <= prev.b) overlaps++;
-    if (cur.t <= prev.t) tokenRegressions++;
-  }
-  return { overlaps, tokenRegressions };
-}
-
-/** The most sections of a semaphore inside at once (exits before enters at equal instants). */
-function mostInside(sections: readonly Section[]): number {
-  const events = sections.flatMap((s) => [
-    { at: s.a, d: 1 },
-    { at: s.b, d: -1 },
-  ]);
-  events.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.d - y.d));
-  let inside = 0;
-  let most = 0;
-  for (const e of events) {
-    inside += e.d;
-    most = Math.max(most, inside);
-  }
-  return most;
-}
 
 describe.each(topologyKinds())('mutual exclusion under contention on %s', (kind) => {
   it(`holds across ${PROCESSES} processes × ${WORKERS} workers for ${DURATION_MS / 1000} s: no overlapping sections, strictly increasing tokens per lock`, async () => {
@@ -74,14 +38,7 @@ describe.each(topologyKinds())('mutual exclusion under contention on %s', (kind)
       );
       expect(await Promise.all(fixtures.map((f) => f.exited))).toEqual(fixtures.map(() => 0));
 
-      const sections: Section[] = [];
-      for (let p = 0; p < PROCESSES; p++) {
-        for (const line of readFileSync(join(dir, `p${p}.jsonl`), 'utf8').split('\n')) {
-          if (!line) continue;
-          const r = JSON.parse(line) as { k: string; t: number; a: string; b: string };
-          sections.push({ k: r.k, t: r.t, a: BigInt(r.a), b: BigInt(r.b) });
-        }
-      }
+      const sections = readSections(dir, PROCESSES);
       const byLock = new Map<string, Section[]>();
       for (const s of sections) byLock.set(s.k, [...(byLock.get(s.k) ?? []), s]);
       const report = Object.fromEntries(
