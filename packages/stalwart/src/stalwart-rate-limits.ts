@@ -103,6 +103,13 @@ export class StalwartRateLimits {
     };
   }
 
+  /** The counter key of the window `options.nowMs` (or now) falls in, the limit, and the window. */
+  #windowOf<N extends StalwartRateLimitName>(name: N, subject: RateLimitSubject<N>, rate: StalwartRate, options: AtOptions) {
+    const { count: limit, periodS } = rateOf(rate);
+    const nowMs = options.nowMs ?? this.#now();
+    return { key: stalwartKeys.rateLimit(name, subject, { periodS, nowMs }), limit, window: rateWindow(periodS, nowMs) };
+  }
+
   /**
    * Stalwart's soft check: the window's count as it stands, and whether one more would be
    * admitted (`count + 1 <= limit`). Counts nothing.
@@ -113,11 +120,9 @@ export class StalwartRateLimits {
     rate: StalwartRate,
     options: AtOptions = {},
   ): Promise<StalwartLimitResult> {
-    const { count: limit, periodS } = rateOf(rate);
-    const nowMs = options.nowMs ?? this.#now();
-    const key = stalwartKeys.rateLimit(name, subject, { periodS, nowMs });
+    const { key, limit, window } = this.#windowOf(name, subject, rate, options);
     const count = counterValue(await clientFor(this.store, key).get(key));
-    return this.#result(key, count, limit, count + 1 <= limit, rateWindow(periodS, nowMs));
+    return this.#result(key, count, limit, count + 1 <= limit, window);
   }
 
   /**
@@ -131,10 +136,7 @@ export class StalwartRateLimits {
     rate: StalwartRate,
     options: AtOptions = {},
   ): Promise<StalwartLimitResult> {
-    const { count: limit, periodS } = rateOf(rate);
-    const nowMs = options.nowMs ?? this.#now();
-    const key = stalwartKeys.rateLimit(name, subject, { periodS, nowMs });
-    const window = rateWindow(periodS, nowMs);
+    const { key, limit, window } = this.#windowOf(name, subject, rate, options);
     const replies = await clientFor(this.store, key).multi().incrby(key, 1).expire(key, window.expiresInS).exec();
     const [incr] = replies ?? [];
     if (!incr) throw new StalwartValueError('the MULTI reply', 'the transaction was discarded; retry');
