@@ -6,7 +6,7 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, type DisconnectGap, type DurableOptions, type EventBus, type Gap, type RollbackGap } from '../src/index.js';
 import { nextStreamId } from '../src/stream-id.js';
-import { mailEvents, until } from './support.js';
+import { cutReplication, laggingEnvelope, lastEntryId, mailEvents, until } from './support.js';
 
 /** Acknowledged durable events before the fault, and after the cluster is whole again. */
 const BEFORE = 200;
@@ -280,16 +280,12 @@ describe('a Cluster failover that loses the last entries of the stream', () => {
       for (let seq = 0; seq < 100; seq++) await safe.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
       await until(() => seen.length === 100, 10_000, 'the replicated 100');
       const old = await ownerOf(keySlot(reader.keys.stream));
-      const tail = async (node: RedisNode) =>
-        ((await node.call('XREVRANGE', reader.keys.stream, '+', '-', 'COUNT', 1)) as [string][])[0]?.[0] as string;
-      const lastShared = await tail(old);
-
-      // Cut replication: the replica cannot resync, so what follows lives on the master only.
-      await old.call('ACL', 'SETUSER', 'default', '-psync', '-sync', '-replconf');
-      await old.call('CLIENT', 'KILL', 'TYPE', 'replica');
+      const lastShared = await lastEntryId(old, reader.keys.stream);
+      // What follows lives on the master only.
+      await cutReplication(old);
       for (let seq = 100; seq < 120; seq++) await fast.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
       await until(() => seen.length === 120, 10_000, 'the 20 unreplicated events handled');
-      const checkpoint = await tail(old);
+      const checkpoint = await lastEntryId(old, reader.keys.stream);
 
       await old.kill();
       await t.waitForHealthy();
@@ -297,15 +293,7 @@ describe('a Cluster failover that loses the last entries of the stream', () => {
       expect(promoted).not.toBe(old);
       // A publisher whose clock lags: an id after the new master's tail but below the reader's
       // old checkpoint. Reading on from the checkpoint would skip it.
-      const low = {
-        v: 1,
-        id: 'LOW-ID-EVENT',
-        type: 'mailbox.changed',
-        origin: 'lagging',
-        ts: Date.now(),
-        payload: { account: 1, mailbox: 'INBOX', seq: 500 },
-      };
-      await promoted.call('XADD', reader.keys.stream, nextStreamId(lastShared), 'e', JSON.stringify(low));
+      await promoted.call('XADD', reader.keys.stream, nextStreamId(lastShared), 'e', laggingEnvelope());
       for (let seq = 120; seq < 170; seq++) await fast.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
       await until(() => seen.includes(169) && seen.includes(500), 20_000, 'every event published after the failover');
 

@@ -3,7 +3,7 @@ import { nowMs, startSentinel } from '@coordis/testkit';
 import { describe, expect, it } from 'vitest';
 import { createEventBus, type Gap, type RollbackGap } from '../src/index.js';
 import { nextStreamId } from '../src/stream-id.js';
-import { mailEvents, until } from './support.js';
+import { cutReplication, laggingEnvelope, lastEntryId, mailEvents, until } from './support.js';
 
 describe('a failover that loses the last entries of the stream', () => {
   it('reports a rollback gap and skips no event published after the failover, even one with a lower id', async () => {
@@ -38,15 +38,13 @@ describe('a failover that loses the last entries of the stream', () => {
     const fast = createEventBus({ client: publisherClient, nodeId: 'fast', namespace, events: mailEvents, mode: 'durable' });
     for (let seq = 0; seq < 100; seq++) await safe.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
     await until(() => seen.length === 100, 10_000, 'the replicated 100');
-    const lastShared = ((await (await t.primary()).call('XREVRANGE', reader.keys.stream, '+', '-', 'COUNT', 1)) as [string][])[0]?.[0];
-
-    // Cut replication: the replicas cannot resync, so what follows lives on the primary only.
     const old = await t.primary();
-    await old.call('ACL', 'SETUSER', 'default', '-psync', '-sync', '-replconf');
-    await old.call('CLIENT', 'KILL', 'TYPE', 'replica');
+    const lastShared = await lastEntryId(old, reader.keys.stream);
+    // What follows lives on the primary only.
+    await cutReplication(old);
     for (let seq = 100; seq < 120; seq++) await fast.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
     await until(() => seen.length === 120, 10_000, 'the 20 unreplicated events handled');
-    const checkpoint = ((await old.call('XREVRANGE', reader.keys.stream, '+', '-', 'COUNT', 1)) as [string][])[0]?.[0] as string;
+    const checkpoint = await lastEntryId(old, reader.keys.stream);
 
     const killedAt = nowMs();
     await old.kill();
@@ -54,16 +52,8 @@ describe('a failover that loses the last entries of the stream', () => {
     expect(t.watch.switchMasters().some((sw) => sw.at >= killedAt)).toBe(true);
     // A publisher whose clock lags: an id after the new primary's tail but below the reader's
     // old checkpoint. Reading on from the checkpoint would skip it.
-    const lowId = nextStreamId(lastShared as string);
-    const low = {
-      v: 1,
-      id: 'LOW-ID-EVENT',
-      type: 'mailbox.changed',
-      origin: 'lagging',
-      ts: Date.now(),
-      payload: { account: 1, mailbox: 'INBOX', seq: 500 },
-    };
-    await promoted.call('XADD', reader.keys.stream, lowId, 'e', JSON.stringify(low));
+    const lowId = nextStreamId(lastShared);
+    await promoted.call('XADD', reader.keys.stream, lowId, 'e', laggingEnvelope());
     for (let seq = 120; seq < 170; seq++) await fast.publish('mailbox.changed', { account: 1, mailbox: 'INBOX', seq });
     await until(() => seen.includes(169) && seen.includes(500), 20_000, 'every event published after the failover');
 

@@ -70,3 +70,26 @@ export async function killSubscribers(node: { call(...args: string[]): Promise<u
     if (id && !name.startsWith('sentinel-')) await node.call('CLIENT', 'KILL', 'ID', id);
   }
 }
+
+/** Cuts replication from `node`: its replicas cannot resync, so what is written next lives on it alone. */
+export async function cutReplication(node: { call(...args: string[]): Promise<unknown> }): Promise<void> {
+  await node.call('ACL', 'SETUSER', 'default', '-psync', '-sync', '-replconf');
+  await node.call('CLIENT', 'KILL', 'TYPE', 'replica');
+}
+
+/** The id of a stream's last entry on one node. */
+export async function lastEntryId(node: { call(...args: string[]): Promise<unknown> }, stream: string): Promise<string> {
+  return ((await node.call('XREVRANGE', stream, '+', '-', 'COUNT', '1')) as [string][])[0]?.[0] as string;
+}
+
+/** The JSON envelope of an event (seq 500) from a publisher whose clock lags, for a raw XADD at a low id. */
+export function laggingEnvelope(): string {
+  return JSON.stringify({
+    v: 1,
+    id: 'LOW-ID-EVENT',
+    type: 'mailbox.changed',
+    origin: 'lagging',
+    ts: Date.now(),
+    payload: { account: 1, mailbox: 'INBOX', seq: 500 },
+  });
+}
