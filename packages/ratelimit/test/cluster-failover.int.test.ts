@@ -3,6 +3,7 @@ import { createKeyspace } from '@coordis/keyspace';
 import { type RedisNode, startCluster } from '@coordis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRateLimits } from '../src/index.js';
+import { checkLoad } from './support/check-load.js';
 import { killFixtures, runFixture } from './support/spawn-node.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -24,23 +25,15 @@ describe('a Cluster master SIGKILLed under continuous checks', () => {
       const owner = (await t.view()).find((l) => l.role === 'master' && l.slots.some(([a, b]) => a <= slot && slot <= b));
       const victim = t.nodes.find((n) => n.port === owner?.port) as RedisNode;
 
-      const tally = { redis: 0, fallback: 0 };
-      let running = true;
-      const loops = Array.from({ length: 16 }, async () => {
-        while (running) {
-          const r = await f.check('k');
-          tally[r.source === 'redis' ? 'redis' : 'fallback']++;
-          if (r.source !== 'redis') await sleep(10);
-        }
-      });
+      const load = checkLoad(() => f.check('k'), 10);
+      const tally = load.tally;
       while (tally.redis < 500) await sleep(20);
       await victim.kill();
       const atKill = tally.redis;
       await t.waitForHealthy();
       const atPromotion = tally.redis;
       while (tally.redis < atPromotion + 500) await sleep(20);
-      running = false;
-      await Promise.all(loops);
+      await load.stop();
 
       const now = Number((await client.time())[0]) * 1000;
       const held = Number((await client.get(String(f.request('k').entry(now).key))) ?? 0);

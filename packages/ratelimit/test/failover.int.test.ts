@@ -3,6 +3,7 @@ import { createKeyspace } from '@coordis/keyspace';
 import { nowMs, startSentinel } from '@coordis/testkit';
 import { describe, expect, it } from 'vitest';
 import { createRateLimits } from '../src/index.js';
+import { checkLoad } from './support/check-load.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -18,15 +19,8 @@ describe('a Sentinel failover under continuous checks', () => {
         blockCache: false,
       });
       const f = rl.fixedWindow({ name: 'f', limit: 1_000_000, periodMs: 86_400_000 });
-      const tally = { redis: 0, fallback: 0 };
-      let running = true;
-      const loops = Array.from({ length: 16 }, async () => {
-        while (running) {
-          const r = await f.check('k');
-          tally[r.source === 'redis' ? 'redis' : 'fallback']++;
-          if (r.source !== 'redis') await sleep(10);
-        }
-      });
+      const load = checkLoad(() => f.check('k'), 10);
+      const tally = load.tally;
       await sleep(300);
       const old = await t.primary();
       const killedAt = nowMs();
@@ -35,8 +29,7 @@ describe('a Sentinel failover under continuous checks', () => {
       await t.watch.waitForSwitchMaster({ after: killedAt, timeoutMs: 20_000 });
       const atSwitch = tally.redis;
       while (tally.redis < atSwitch + 200) await sleep(20);
-      running = false;
-      await Promise.all(loops);
+      await load.stop();
       const next = await t.waitForPrimary({ not: old });
       const now = Number(((await next.call('TIME')) as string[])[0]) * 1000;
       const held = Number((await next.call('GET', f.request('k').entry(now).key as string)) ?? 0);

@@ -4,6 +4,7 @@ import { type StandaloneTopology, startStandalone } from '@coordis/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimits, isRateLimitUnavailableError, type Limiter, type LimitKey, type UnavailablePolicy } from '../src/index.js';
+import { checkLoad } from './support/check-load.js';
 
 // Every acknowledged write reaches the disk before the reply, so what the server holds after a
 // SIGKILL and restart is exactly what it acknowledged: the count to audit.
@@ -94,22 +95,14 @@ describe('Redis killed (SIGKILL) and restarted', () => {
 
   it('counts no check twice under continuous load across the kill: the server holds every check Redis answered, and at most one count for each check the fallback answered', async () => {
     const { f } = limiter('open', 1_000_000);
-    const tally = { redis: 0, fallback: 0 };
-    let running = true;
-    const loops = Array.from({ length: 16 }, async () => {
-      while (running) {
-        const r = await f.check('k');
-        tally[r.source === 'redis' ? 'redis' : 'fallback']++;
-        if (r.source !== 'redis') await sleep(5);
-      }
-    });
+    const load = checkLoad(() => f.check('k'), 5);
+    const tally = load.tally;
     await sleep(300);
     await killAndRestart(async () => {
       await sleep(500);
     });
     await sleep(300);
-    running = false;
-    await Promise.all(loops);
+    await load.stop();
     await sleep(500);
     const held = await serverCount(f);
     expect(tally.fallback).toBeGreaterThan(0);
