@@ -7,6 +7,8 @@
 // Servers run in containers (the container driver) are listed as `ctr ID`, with the engine's
 // address as `engine {"socketPath": …}` or `engine {"host": …, "port": …}`; the reaper removes
 // them through the engine's HTTP API, so it needs neither testcontainers nor a docker CLI.
+// Bridge networks of topologies in mapped mode are listed as `net ID`, and removed once the
+// containers on them are gone.
 // It runs in its own process group, so a Ctrl-C aimed at the test run does not stop it first.
 import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -14,6 +16,7 @@ import { request } from 'node:http';
 const pids = new Set();
 const dirs = new Set();
 const containers = new Set();
+const networks = new Set();
 /** @type {{ socketPath?: string, host?: string, port?: number } | undefined} */
 let engine;
 let pending = '';
@@ -30,6 +33,8 @@ function handle(line) {
   else if (verb === 'undir') dirs.delete(arg);
   else if (verb === 'ctr') containers.add(arg);
   else if (verb === 'unctr') containers.delete(arg);
+  else if (verb === 'net') networks.add(arg);
+  else if (verb === 'unnet') networks.delete(arg);
   else if (verb === 'engine') engine = JSON.parse(arg);
 }
 
@@ -52,21 +57,28 @@ function existsProc() {
   }
 }
 
-/** DELETE /containers/ID?force=true&v=true: kills the container if it runs, then removes it. @param {string} id */
-function removeContainer(id) {
+/** DELETE on the engine's API, for `path`; resolves whatever the answer. @param {string} path */
+function engineDelete(path) {
   return new Promise((resolve) => {
     if (!engine) return resolve(undefined);
-    const req = request(
-      { ...engine, method: 'DELETE', path: `/containers/${encodeURIComponent(id)}?force=true&v=true`, timeout: 10_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(undefined));
-      },
-    );
+    const req = request({ ...engine, method: 'DELETE', path, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(undefined));
+    });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
     req.end();
   });
+}
+
+/** Kills the container if it runs, then removes it. @param {string} id */
+function removeContainer(id) {
+  return engineDelete(`/containers/${encodeURIComponent(id)}?force=true&v=true`);
+}
+
+/** @param {string} id */
+function removeNetwork(id) {
+  return engineDelete(`/networks/${encodeURIComponent(id)}`);
 }
 
 let reaped = false;
@@ -81,11 +93,14 @@ function reap() {
       // Already gone.
     }
   }
-  // Containers first: their servers write into the directories removed next.
-  Promise.all([...containers].map(removeContainer)).then(() => {
-    // Give the kernel a moment to let the killed servers release files in their directories.
-    setTimeout(removeDirs, 100);
-  });
+  // Containers first: their servers write into the directories removed next, and a network
+  // is removed only once no container is on it.
+  Promise.all([...containers].map(removeContainer))
+    .then(() => Promise.all([...networks].map(removeNetwork)))
+    .then(() => {
+      // Give the kernel a moment to let the killed servers release files in their directories.
+      setTimeout(removeDirs, 100);
+    });
 }
 
 function removeDirs() {

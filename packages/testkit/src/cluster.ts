@@ -2,15 +2,18 @@ import { rm } from 'node:fs/promises';
 import { nowMs } from './clock.js';
 import { type ClusterNodeLine, parseClusterNodes, slotRanges } from './cluster-nodes.js';
 import { DEFAULTS } from './defaults.js';
-import { TestkitOptionsError } from './errors.js';
+import { PortInUseError, TestkitOptionsError } from './errors.js';
 import { parseInfo } from './info.js';
+import { natMapOf } from './nat-map.js';
+import type { NetworkMode } from './network-mode.js';
 import { dataNodeLines, nodeDir, type ResolvedServerOptions, resolveServerOptions, type ServerOptions, stopAll } from './node-options.js';
 import { allocatePort, releasePort } from './ports.js';
 import { disownDir } from './reaper.js';
-import { PortInUseError, RedisNode } from './redis-node.js';
+import { RedisNode } from './redis-node.js';
 import { replicasStreaming } from './replication.js';
 import type { Address } from './sentinel-watch.js';
 import type { TlsMaterial } from './tls.js';
+import type { TopologyNetwork } from './topology-network.js';
 import { clusterUrl } from './url.js';
 import { type Probe, waitFor } from './wait.js';
 
@@ -40,6 +43,14 @@ export interface ClusterTopology extends AsyncDisposable {
   readonly seeds: readonly Address[];
   readonly nodes: readonly RedisNode[];
   readonly tls: TlsMaterial | undefined;
+  /** How this process reaches the nodes: on the host's network, or through published ports. */
+  readonly network: NetworkMode;
+  /**
+   * Every `host:port` a node announces (CLUSTER SLOTS, MOVED) that this process does not reach
+   * it at → the address it does reach, for `connectCluster(url, { natMap })`; empty on the
+   * host's network.
+   */
+  readonly natMap: Readonly<Record<string, Address>>;
   /** The cluster's view (CLUSTER NODES) from a running node. */
   view(): Promise<ClusterNodeLine[]>;
   /** Running nodes that serve slots now. */
@@ -65,11 +76,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterTo
   if (masterCount < 1 || perMaster < 0) throw new TestkitOptionsError('a cluster needs masters >= 1 and replicasPerMaster >= 0.');
   const nodeTimeoutMs = opts.nodeTimeoutMs ?? DEFAULTS.clusterNodeTimeoutMs;
   const total = masterCount * (1 + perMaster);
+  const net = await o.driver.network(o.host);
   const nodes: RedisNode[] = [];
   try {
     const launched = await Promise.all(
       Array.from({ length: total }, (_, i) =>
-        launchClusterNode(o, i < masterCount ? `master-${i + 1}` : `replica-${i - masterCount + 1}`, nodeTimeoutMs),
+        launchClusterNode(o, net, i < masterCount ? `master-${i + 1}` : `replica-${i - masterCount + 1}`, nodeTimeoutMs),
       ),
     );
     nodes.push(...launched);
@@ -81,7 +93,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterTo
     await Promise.all(masters.map((m, i) => m.call('CLUSTER', 'ADDSLOTSRANGE', ...(ranges[i] as [number, number]))));
     const first = nodes[0] as RedisNode;
     const firstBus = busPorts.get(first) as number;
-    await Promise.all(nodes.slice(1).map((n) => n.call('CLUSTER', 'MEET', first.host, first.port, firstBus)));
+    await Promise.all(nodes.slice(1).map((n) => n.call('CLUSTER', 'MEET', first.announcedHost, first.port, firstBus)));
     await waitFor(
       'every cluster node knowing every other',
       async () => {
@@ -106,18 +118,19 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterTo
         ),
       ),
     );
-    const topology = new ClusterTopologyImpl(nodes, o);
+    const topology = new ClusterTopologyImpl(nodes, net, o);
     await topology.waitForHealthy({ timeoutMs: o.readyTimeoutMs, replicasPerMaster: perMaster });
     return topology;
   } catch (e) {
     await stopAll(nodes);
+    await net.close();
     throw e;
   }
 }
 
 const busPorts = new WeakMap<RedisNode, number>();
 
-async function launchClusterNode(o: ResolvedServerOptions, name: string, nodeTimeoutMs: number): Promise<RedisNode> {
+async function launchClusterNode(o: ResolvedServerOptions, net: TopologyNetwork, name: string, nodeTimeoutMs: number): Promise<RedisNode> {
   for (let attempt = 1; ; attempt++) {
     const [port, bus] = await Promise.all([allocatePort(o.host), allocatePort(o.host)]);
     const dir = await nodeDir(name);
@@ -127,12 +140,14 @@ async function launchClusterNode(o: ResolvedServerOptions, name: string, nodeTim
         kind: 'redis',
         host: o.host,
         port,
+        placement: net.place(),
         dir,
         lines: dataNodeLines(o, [
           ['cluster-enabled', 'yes'],
           ['cluster-config-file', 'nodes.conf'],
           ['cluster-node-timeout', String(nodeTimeoutMs)],
-          // An explicit bus port: port + 10000 could fall outside the range or be taken.
+          // An explicit bus port: port + 10000 could fall outside the range or be taken. In
+          // mapped mode it stays on the bridge: only the nodes dial it.
           ['cluster-port', String(bus)],
           ...(o.tls ? ([['tls-cluster', 'yes']] as const) : []),
         ]),
@@ -158,13 +173,20 @@ class ClusterTopologyImpl implements ClusterTopology {
   readonly url: string;
   readonly seeds: readonly Address[];
   readonly tls: TlsMaterial | undefined;
+  readonly network: NetworkMode;
+  readonly natMap: Readonly<Record<string, Address>>;
+  readonly #net: TopologyNetwork;
   #stopped = false;
 
   constructor(
     readonly nodes: readonly RedisNode[],
+    net: TopologyNetwork,
     o: ResolvedServerOptions,
   ) {
     this.tls = o.tls;
+    this.#net = net;
+    this.network = net.mode;
+    this.natMap = natMapOf(nodes);
     this.seeds = nodes.map((n) => ({ host: n.host, port: n.port }));
     this.url = clusterUrl({ nodes: this.seeds, ...o.urlAuth, tls: o.tls !== undefined });
   }
@@ -270,6 +292,7 @@ class ClusterTopologyImpl implements ClusterTopology {
     if (this.#stopped) return;
     this.#stopped = true;
     await stopAll(this.nodes);
+    await this.#net.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -12,6 +12,51 @@ export type EngineContainer = ReturnType<ContainerRuntimeClient['container']['ge
 
 type ContainerSummary = Awaited<ReturnType<ContainerRuntimeClient['container']['list']>>[number];
 
+/** A network on the engine, as the testkit uses it. */
+export interface EngineNetwork {
+  readonly id: string;
+  inspect(): Promise<{ IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] } }>;
+  remove(): Promise<void>;
+}
+
+/** A container made straight through the engine's API (the host-network probe). */
+export interface ProbeContainer {
+  readonly id: string;
+  start(): Promise<void>;
+  logs(options: { stdout: true; stderr: true }): Promise<Buffer>;
+  inspect(): Promise<{ State: { Running: boolean } }>;
+  remove(options: { force: true; v: true }): Promise<void>;
+}
+
+/**
+ * The part of the engine's API (dockerode) the testkit calls beyond testcontainers, typed here:
+ * dockerode's own types are not among this package's dependencies.
+ */
+export interface EngineApi {
+  createContainer(options: {
+    Image: string;
+    Entrypoint: string[];
+    Cmd: string[];
+    Labels: Record<string, string>;
+    HostConfig: { NetworkMode: string };
+  }): Promise<ProbeContainer>;
+  createNetwork(options: {
+    Name: string;
+    Driver: 'bridge';
+    CheckDuplicate: boolean;
+    Labels: Record<string, string>;
+    IPAM?: { Driver: string; Config: { Subnet: string; Gateway?: string }[] };
+    Options?: Record<string, string>;
+  }): Promise<EngineNetwork>;
+  getNetwork(id: string): EngineNetwork;
+  listNetworks(options: { filters: { label: string[] } }): Promise<{ Id: string; Name: string }[]>;
+}
+
+/** The engine's API client, with the calls the testkit makes typed. */
+export function engineApi(e: ContainerEngine): EngineApi {
+  return e.client.container.dockerode;
+}
+
 /** Where the engine listens, in the form the reaper process can reach without testcontainers. */
 export type EngineEndpoint = { readonly socketPath: string } | { readonly host: string; readonly port: number };
 
@@ -23,12 +68,41 @@ export interface ContainerEngine {
   readonly endpoint: EngineEndpoint | undefined;
 }
 
-/** Labels on every container the testkit starts: what finds them again when their owner is gone. */
+/**
+ * Labels on every container the testkit starts, and (run and owner) on every network: what finds
+ * them again when their owner is gone.
+ */
 export const CONTAINER_LABELS = {
   run: 'coordis-testkit.run',
   owner: 'coordis-testkit.owner',
   node: 'coordis-testkit.node',
 } as const;
+
+/** The run and owner labels of what this process creates on the engine. */
+export function ownerLabels(): Record<string, string> {
+  return { [CONTAINER_LABELS.run]: process.env.COORDIS_TESTKIT_RUN ?? 'adhoc', [CONTAINER_LABELS.owner]: String(process.pid) };
+}
+
+/** The HTTP status of an engine API error: 404 gone, 409 in a state that refuses the call. */
+export function statusCode(e: unknown): number | undefined {
+  const code: unknown = typeof e === 'object' && e !== null ? (e as { statusCode?: unknown }).statusCode : undefined;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * A container's output as text. Without a TTY the engine multiplexes stdout and stderr in
+ * frames of an 8-byte header (stream, 3 zero bytes, big-endian length) and the payload.
+ */
+export function demux(raw: Buffer): string {
+  let out = '';
+  let i = 0;
+  while (i + 8 <= raw.length) {
+    const size = raw.readUInt32BE(i + 4);
+    out += raw.subarray(i + 8, i + 8 + size).toString('utf8');
+    i += 8 + size;
+  }
+  return out;
+}
 
 let engine: Promise<ContainerEngine> | undefined;
 const images = new Map<string, Promise<void>>();
@@ -158,4 +232,15 @@ export async function labelledContainers(
 /** Every container a run left, so its teardown can remove them. */
 export function runContainers(e: ContainerEngine, run: string): Promise<{ id: string; name: string; state: string }[]> {
   return labelledContainers(e, CONTAINER_LABELS.run, run);
+}
+
+/** Every network whose `label` is `value`. */
+export async function labelledNetworks(e: ContainerEngine, label: string, value: string): Promise<{ id: string; name: string }[]> {
+  const list = await engineApi(e).listNetworks({ filters: { label: [`${label}=${value}`] } });
+  return list.map((n) => ({ id: n.Id, name: n.Name }));
+}
+
+/** Every network a run left, so its teardown can remove them. */
+export function runNetworks(e: ContainerEngine, run: string): Promise<{ id: string; name: string }[]> {
+  return labelledNetworks(e, CONTAINER_LABELS.run, run);
 }

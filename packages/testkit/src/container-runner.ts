@@ -1,47 +1,92 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONTAINER_LABELS, type ContainerEngine, connectEngine, type EngineContainer, ensureImage, markRun } from './container-engine.js';
+import { openBridgeNetwork } from './bridge-network.js';
+import {
+  CONTAINER_LABELS,
+  type ContainerEngine,
+  connectEngine,
+  demux,
+  type EngineContainer,
+  ensureImage,
+  markRun,
+  ownerLabels,
+  statusCode,
+} from './container-engine.js';
 import { DEFAULTS } from './defaults.js';
+import { PortInUseError } from './errors.js';
+import { hostNetworkShared } from './host-network-probe.js';
+import type { NetworkMode, NetworkSetting } from './network-mode.js';
 import { disownContainer, ownContainer } from './reaper.js';
 import type { RunnerSpec, ServerDriver, ServerRunner } from './server-runner.js';
+import { type BridgeAttachment, hostNetwork } from './topology-network.js';
 
 /**
- * Runs each server in a container of `image`, on the host's network: a server binds the same
- * loopback address and port it would as a process, so sentinels and cluster nodes announce
- * addresses the host reaches (a bridge network would have them announce 172.17.x.y). Each
- * node's directory is mounted at its own path, so config, data and logs sit where the
- * process driver puts them.
+ * Runs each server in a container of `image`. On the host's network (`host`) a server binds
+ * the loopback address and port it would as a process, so sentinels and cluster nodes
+ * announce addresses the host reaches. In `mapped` mode each topology gets a bridge network,
+ * each server a fixed address on it and its port published on the loopback address; the
+ * topology maps announced addresses back (`natMap`). Either way each node's directory is
+ * mounted at its own path, so config, data and logs sit where the process driver puts them.
  */
-export function containerDriver(image: string): ServerDriver {
+export function containerDriver(image: string, network: NetworkSetting): ServerDriver {
   return {
     name: 'container',
     runner: (spec) => new ContainerRunner(spec, image),
-    ready: async () => {
-      await ensureImage(await connectEngine(), image);
-    },
+    ready: () => networkMode(image, network),
+    network: async (host) => ((await networkMode(image, network)) === 'host' ? hostNetwork(host) : openBridgeNetwork()),
   };
 }
 
-type Signal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT';
-
-function statusCode(e: unknown): number | undefined {
-  const code: unknown = typeof e === 'object' && e !== null ? (e as { statusCode?: unknown }).statusCode : undefined;
-  return typeof code === 'number' ? code : undefined;
+async function networkMode(image: string, setting: NetworkSetting): Promise<NetworkMode> {
+  const engine = await connectEngine();
+  await ensureImage(engine, image);
+  if (setting !== 'auto') return setting;
+  return (await hostNetworkShared(engine, image)) ? 'host' : 'mapped';
 }
+
+type Tc = ContainerEngine['tc'];
 
 /**
- * A container's output as text. Without a TTY the engine multiplexes stdout and stderr in
- * frames of an 8-byte header (stream, 3 zero bytes, big-endian length) and the payload.
+ * testcontainers' GenericContainer, plus what it has no builder for: a fixed address on a
+ * network and a port published on one host address only (withExposedPorts publishes on every
+ * address), and the container's id as soon as it exists, so that a container whose start
+ * fails (a published port taken meanwhile) is still removed.
  */
-export function demux(raw: Buffer): string {
-  let out = '';
-  let i = 0;
-  while (i + 8 <= raw.length) {
-    const size = raw.readUInt32BE(i + 4);
-    out += raw.subarray(i + 8, i + 8 + size).toString('utf8');
-    i += 8 + size;
-  }
-  return out;
+function testkitContainerClass(tc: Tc) {
+  return class TestkitContainer extends tc.GenericContainer {
+    readonly #onCreated: (id: string) => void;
+
+    constructor(image: string, onCreated: (id: string) => void) {
+      super(image);
+      this.#onCreated = onCreated;
+    }
+
+    onBridge(bridge: BridgeAttachment, hostIp: string, port: number): this {
+      const key = `${port}/tcp`;
+      this.withNetworkMode(bridge.network);
+      this.createOpts.NetworkingConfig = { EndpointsConfig: { [bridge.network]: { IPAMConfig: { IPv4Address: bridge.ip } } } };
+      this.createOpts.ExposedPorts = { [key]: {} };
+      this.hostConfig.PortBindings = { [key]: [{ HostIp: hostIp, HostPort: String(port) }] };
+      return this;
+    }
+
+    protected override async containerCreated(id: string): Promise<void> {
+      this.#onCreated(id);
+    }
+  };
 }
+
+const containerClasses = new WeakMap<Tc, ReturnType<typeof testkitContainerClass>>();
+
+function containerClass(tc: Tc): ReturnType<typeof testkitContainerClass> {
+  let cls = containerClasses.get(tc);
+  if (!cls) {
+    cls = testkitContainerClass(tc);
+    containerClasses.set(tc, cls);
+  }
+  return cls;
+}
+
+type Signal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT';
 
 class ContainerRunner implements ServerRunner {
   readonly #spec: RunnerSpec;
@@ -72,14 +117,17 @@ class ContainerRunner implements ServerRunner {
   }
 
   async #create(engine: ContainerEngine): Promise<EngineContainer> {
-    const { tc } = engine;
     const s = this.#spec;
     const mounts = [s.dir, ...s.readDirs].map((p) => ({ source: p, target: p, mode: (p === s.dir ? 'rw' : 'ro') as 'rw' | 'ro' }));
     const command = ['redis-server', s.configPath, ...(s.kind === 'sentinel' ? ['--sentinel'] : [])];
     const user =
       typeof process.getuid === 'function' && typeof process.getgid === 'function' ? `${process.getuid()}:${process.getgid()}` : undefined;
-    let container = new tc.GenericContainer(this.#image)
-      .withNetworkMode('host')
+    let created: string | undefined;
+    const TestkitContainer = containerClass(engine.tc);
+    let container = new TestkitContainer(this.#image, (id) => {
+      created = id;
+      ownContainer(id, engine.endpoint);
+    })
       .withBindMounts(mounts)
       .withWorkingDir(s.dir)
       // The image's entrypoint (the official one's docker-entrypoint.sh) would chown the data
@@ -87,33 +135,43 @@ class ContainerRunner implements ServerRunner {
       // files it writes in the mounted directory stay the test's to read and remove.
       .withEntrypoint([])
       .withCommand(command)
-      .withLabels({
-        [CONTAINER_LABELS.run]: process.env.COORDIS_TESTKIT_RUN ?? 'adhoc',
-        [CONTAINER_LABELS.owner]: String(process.pid),
-        [CONTAINER_LABELS.node]: s.name,
-      })
+      .withLabels({ ...ownerLabels(), [CONTAINER_LABELS.node]: s.name })
       .withStartupTimeout(DEFAULTS.startTimeoutMs);
-    // No port is exposed (host network), so testcontainers' default wait returns at once and
-    // the testkit waits for PING itself, as it does for a process.
+    container = s.bridge ? container.onBridge(s.bridge, s.host, s.port) : container.withNetworkMode('host');
+    // testcontainers' own wait checks exposed ports only through withExposedPorts, which is
+    // not used, so it returns at once and the testkit waits for PING itself, as for a process.
     if (user) container = container.withUser(user);
     markRun();
     let started: Awaited<ReturnType<typeof container.start>>;
     try {
       started = await container.start();
     } catch (e) {
+      if (created) await this.#removeFailed(engine, created);
+      const message = (e as Error).message;
+      // The engine publishes the port when the container starts: another process may have
+      // bound it since it was allocated, as with a process's own bind.
+      if (s.bridge && /port is already allocated|address already in use/i.test(message)) throw new PortInUseError(s.port, message);
       // Ryuk is an image of its own, pulled on the first start of a process: where no
       // registry answers, that pull is what fails, not the Redis image.
-      if (/ryuk/i.test((e as Error).message) && process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true') {
+      if (/ryuk/i.test(message) && process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true') {
         throw new Error(
-          `${(e as Error).message} — testcontainers could not start its reaper, Ryuk; set TESTCONTAINERS_RYUK_DISABLED=true (the testkit removes its containers itself)`,
+          `${message} — testcontainers could not start its reaper, Ryuk; set TESTCONTAINERS_RYUK_DISABLED=true (the testkit removes its containers itself)`,
           { cause: e },
         );
       }
       throw e;
     }
-    const id = started.getId();
-    ownContainer(id, engine.endpoint);
-    return engine.client.container.getById(id);
+    return engine.client.container.getById(started.getId());
+  }
+
+  async #removeFailed(engine: ContainerEngine, id: string): Promise<void> {
+    try {
+      await engine.client.container.getById(id).remove({ force: true, v: true });
+      disownContainer(id);
+    } catch {
+      // Still registered with the reaper, which removes it when this process ends; the start's
+      // own error is the one to report.
+    }
   }
 
   async exited(): Promise<boolean> {
@@ -169,8 +227,10 @@ class ContainerRunner implements ServerRunner {
   async diagnostics(): Promise<string> {
     if (!this.#container) return '';
     const output = demux(await this.#container.logs({ stdout: true, stderr: true, tail: 20 }));
-    const hint =
-      'the container driver runs servers on the host network: on Docker Desktop, host networking must be enabled (Settings → Resources → Network)';
+    const s = this.#spec;
+    const hint = s.bridge
+      ? `mapped networking: the server is at ${s.bridge.ip} on bridge network ${s.bridge.network}, published on ${s.host}:${s.port}; containers of one network reach each other only where the engine manages the firewall (dockerd's default, --iptables=true)`
+      : "host networking: the server binds this machine's loopback address; on Docker Desktop, host networking must be enabled (Settings → Resources → Network), or use network: 'mapped'";
     return `${output.trim()}\n(${hint})`;
   }
 

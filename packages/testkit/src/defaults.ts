@@ -29,6 +29,17 @@ export const DEFAULTS = {
   driver: 'process',
   /** The container driver's image: an official Redis 7, so its redis-server matches the process driver's. */
   image: 'redis:7.2',
+  /**
+   * The container driver's networking: host networking where the engine shares this machine's
+   * network (Docker on Linux), mapped ports where it does not (Docker Desktop without host
+   * networking, rootless engines), found out once per process by a probe container.
+   */
+  network: 'auto',
+  /**
+   * How long the host-network probe keeps dialling its server on 127.0.0.1 once the server says
+   * it is ready: on a shared network the first dial answers; anything else is refused at once.
+   */
+  hostNetworkProbeMs: 1000,
   /** Time for the engine to answer a ping or an API call before it counts as not running. */
   engineTimeoutMs: 3000,
   /** Admin commands give up after this, so a paused server cannot hang a test. */

@@ -1,6 +1,7 @@
 import { containerDriver } from './container-runner.js';
 import { DEFAULTS } from './defaults.js';
 import { TestkitOptionsError } from './errors.js';
+import { type NetworkSetting, resolveNetworkSetting } from './network-mode.js';
 import { processDriver } from './process-runner.js';
 import type { ServerDriver } from './server-runner.js';
 
@@ -11,7 +12,7 @@ export type DriverName = 'process' | 'container';
 export interface DriverOptions {
   /**
    * `'process'` runs the machine's redis-server; `'container'` runs `image` through
-   * testcontainers, on the host network. Both give the same topologies and faults.
+   * testcontainers. Both give the same topologies and faults.
    * @default process.env.COORDIS_TESTKIT_DRIVER, else 'process'
    */
   readonly driver?: DriverName;
@@ -20,6 +21,15 @@ export interface DriverOptions {
    * @default process.env.COORDIS_TESTKIT_IMAGE, else 'redis:7.2'
    */
   readonly image?: string;
+  /**
+   * How the container driver's servers are reached: `'host'` (the host's network, as
+   * processes), `'mapped'` (a bridge network per topology, ports published on the loopback
+   * address, announced addresses mapped back by the topology's `natMap`), or `'auto'` (host
+   * where the engine shares this machine's network, else mapped). The process driver always
+   * runs on the host's network.
+   * @default process.env.COORDIS_TESTKIT_NETWORK, else 'auto'
+   */
+  readonly network?: NetworkSetting;
 }
 
 const NAMES: readonly DriverName[] = ['process', 'container'];
@@ -32,6 +42,7 @@ export function resolveDriver(opts: DriverOptions, env: NodeJS.ProcessEnv = proc
     const where = opts.driver ? 'the driver option' : 'COORDIS_TESTKIT_DRIVER';
     throw new TestkitOptionsError(`${where} is ${JSON.stringify(name)}; it must be 'process' or 'container'.`);
   }
+  const network = resolveNetworkSetting(opts, name as DriverName, env);
   if (name === 'process') return processDriver;
-  return containerDriver(opts.image ?? (env.COORDIS_TESTKIT_IMAGE || DEFAULTS.image));
+  return containerDriver(opts.image ?? (env.COORDIS_TESTKIT_IMAGE || DEFAULTS.image), network);
 }

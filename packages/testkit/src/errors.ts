@@ -104,6 +104,35 @@ export class ContainerImageUnavailableError extends TestkitError {
   }
 }
 
+/** The port was taken between allocation and bind (or publication); the topology retries with another. */
+export class PortInUseError extends TestkitError {
+  constructor(port: number, detail: string) {
+    super('TESTKIT_PORT_IN_USE', `port ${port} was taken by another process before the server could bind it:\n${detail}`);
+  }
+}
+
+/** Mapped networking: the engine did not create (or give an address range to) a topology's bridge network. */
+export class BridgeNetworkError extends TestkitError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(
+      'TESTKIT_BRIDGE_NETWORK_FAILED',
+      `the container driver runs each topology on a bridge network of its own (mapped networking), and the engine did not create one (${detail}). Remove networks nothing uses (\`docker network prune\`), or give the engine more address pools (default-address-pools in daemon.json); where the engine shares this machine's network, use host networking instead (network: 'host', or COORDIS_TESTKIT_NETWORK=host).`,
+      options,
+    );
+  }
+}
+
+/** `network: 'auto'` could not tell whether the engine shares this machine's network. */
+export class HostNetworkProbeError extends TestkitError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(
+      'TESTKIT_HOST_NETWORK_PROBE_FAILED',
+      `the container driver could not tell whether the engine's host network is this machine's: its probe, a redis-server in a container on the host network, did not start (${detail}). Choose the networking yourself: network: 'host' or 'mapped', or COORDIS_TESTKIT_NETWORK=host or mapped.`,
+      options,
+    );
+  }
+}
+
 /** True for any error thrown by the testkit, also across package copies. */
 export function isTestkitError(e: unknown): e is TestkitError {
   const code: unknown = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined;

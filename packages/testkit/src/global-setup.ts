@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectEngine, runContainers, runMarker } from './container-engine.js';
+import { connectEngine, engineApi, runContainers, runMarker, runNetworks } from './container-engine.js';
 import { listTestkitServers } from './strays.js';
 
 /**
  * A vitest `globalSetup` (also usable from any runner): it tags every server that test
  * workers start with one run id, and at teardown fails the run if any of them is still
  * alive, after giving the per-process reapers a moment to finish. When the container driver
- * ran, it also removes every container of the run that is still there (running or not) and
- * fails the run for it. Add it to your vitest config as
+ * ran, it also removes every container and bridge network of the run that is still there
+ * (running or not) and fails the run for it. Add it to your vitest config as
  * `globalSetup: ['@coordis/testkit/global-setup']`.
  */
 export default function setup(): () => Promise<void> {
@@ -18,7 +18,9 @@ export default function setup(): () => Promise<void> {
   return async function teardown(): Promise<void> {
     const strays = [...(await strayServers(run)), ...(await strayContainers(run))];
     if (strays.length > 0) {
-      throw new Error(`@coordis/testkit: ${strays.length} server(s) outlived the test run and were removed now:\n${strays.join('\n')}`);
+      throw new Error(
+        `@coordis/testkit: ${strays.length} server(s), container(s) or network(s) outlived the test run and were removed now:\n${strays.join('\n')}`,
+      );
     }
   };
 }
@@ -53,5 +55,11 @@ async function strayContainers(run: string): Promise<string[]> {
     left = await runContainers(engine, run);
   }
   for (const c of left) await engine.client.container.getById(c.id).remove({ force: true, v: true });
-  return left.map((c) => `  container ${c.id.slice(0, 12)} (${c.name}, ${c.state})`);
+  // Networks after containers: the engine refuses to remove one that a container is on.
+  const networks = await runNetworks(engine, run);
+  for (const n of networks) await engineApi(engine).getNetwork(n.id).remove();
+  return [
+    ...left.map((c) => `  container ${c.id.slice(0, 12)} (${c.name}, ${c.state})`),
+    ...networks.map((n) => `  network ${n.id.slice(0, 12)} (${n.name})`),
+  ];
 }

@@ -6,8 +6,10 @@ export { type ClusterNodeLine, parseClusterNodes, slotRanges } from './cluster-n
 export { DEFAULTS } from './defaults.js';
 export type { DriverName, DriverOptions } from './driver.js';
 export {
+  BridgeNetworkError,
   ContainerEngineUnavailableError,
   ContainerImageUnavailableError,
+  HostNetworkProbeError,
   isTestkitError,
   NodeStateError,
   OpensslNotFoundError,
@@ -19,6 +21,7 @@ export {
   TopologyTimeoutError,
 } from './errors.js';
 export { type Info, parseInfo, parseInfoFields } from './info.js';
+export type { NetworkMode, NetworkSetting } from './network-mode.js';
 export type { AclUser, ServerOptions, TlsOptions } from './node-options.js';
 export { allocatePort } from './ports.js';
 export { reaperPid } from './reaper.js';

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from './defaults.js';
 import { type DriverOptions, resolveDriver } from './driver.js';
-import { TestkitOptionsError } from './errors.js';
+import { PortInUseError, TestkitOptionsError } from './errors.js';
+import type { NetworkMode } from './network-mode.js';
 import { allocatePort, releasePort } from './ports.js';
 import { disownDir, ownDir } from './reaper.js';
-import { type NodeAuth, type NodeSpec, PortInUseError, RedisNode } from './redis-node.js';
+import { type NodeAuth, type NodeSpec, RedisNode } from './redis-node.js';
 import { type ConfigLine, configLines, quoteArg, type ServerConfig } from './server-config.js';
 import type { ServerDriver } from './server-runner.js';
 import { generateCertificates, type TlsMaterial } from './tls.js';
@@ -57,6 +58,8 @@ export interface ServerOptions extends DriverOptions {
 /** Server options with defaults applied and certificates generated. */
 export interface ResolvedServerOptions {
   readonly driver: ServerDriver;
+  /** How the host reaches the servers: the driver's answer, `auto` settled. */
+  readonly network: NetworkMode;
   readonly host: string;
   readonly password: string | undefined;
   readonly users: readonly AclUser[];
@@ -79,7 +82,7 @@ export async function resolveServerOptions(opts: ServerOptions): Promise<Resolve
   validateHost(host);
   const driver = resolveDriver(opts);
   // A missing redis-server, engine or image fails here, before any port or directory is taken.
-  await driver.ready();
+  const network = await driver.ready();
   const users = opts.users ?? [];
   let urlAuth: NodeAuth | undefined = opts.password ? { password: opts.password } : undefined;
   if (opts.urlUser) {
@@ -94,6 +97,7 @@ export async function resolveServerOptions(opts: ServerOptions): Promise<Resolve
   const tls = tlsOpts ? (tlsOpts.material ?? (await generateCertificates({ hosts: [host, 'localhost'] }))) : undefined;
   return {
     driver,
+    network,
     host,
     password: opts.password,
     users,
@@ -117,8 +121,10 @@ export function dataNodeLines(o: ResolvedServerOptions, extra: readonly ConfigLi
     // REPLCONF ACK (up to 1 s), during which a failover would lose every write.
     ['repl-diskless-sync', 'no'],
     ['repl-diskless-sync-delay', '0'],
-    // DEBUG SLEEP / POPULATE / RELOAD are how tests make a slow or LOADING server.
-    ['enable-debug-command', 'local'],
+    // DEBUG SLEEP / POPULATE / RELOAD are how tests make a slow or LOADING server. Through a
+    // published port a call arrives from the bridge's gateway, which 'local' refuses; the port
+    // is published on loopback only, so 'yes' opens it to nothing beyond this machine either.
+    ['enable-debug-command', o.network === 'mapped' ? 'yes' : 'local'],
   ];
   if (o.password) lines.push(['requirepass', quoteArg(o.password)], ['masterauth', quoteArg(o.password)]);
   for (const u of o.users) lines.push(['user', quoteArg(u.name), 'on', quoteArg(`>${u.password}`), u.rules ?? '~* &* +@all']);

@@ -6,6 +6,7 @@ import { ServerStartError } from './errors.js';
 import { disownPid, ownPid } from './reaper.js';
 import { findRedisServer } from './redis-binary.js';
 import type { RunnerSpec, ServerDriver, ServerRunner } from './server-runner.js';
+import { hostNetwork } from './topology-network.js';
 
 /** Where a server's stderr goes: fatal config errors are printed there, not to its log file. */
 export const STDERR_FILE = 'stderr.log';
@@ -16,7 +17,9 @@ export const processDriver: ServerDriver = {
   runner: (spec) => new ProcessRunner(spec),
   ready: async () => {
     findRedisServer();
+    return 'host';
   },
+  network: async (host) => hostNetwork(host),
 };
 
 class ProcessRunner implements ServerRunner {

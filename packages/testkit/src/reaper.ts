@@ -69,6 +69,17 @@ export function disownDir(dir: string): void {
 
 let engineLine: string | undefined;
 
+/** Tells the reaper which engine to reach; false when it cannot reach it. */
+function announceEngine(endpoint: EngineEndpoint | undefined): boolean {
+  if (!endpoint) return false;
+  const line = `engine ${JSON.stringify(endpoint)}`;
+  if (line !== engineLine) {
+    engineLine = line;
+    send(line);
+  }
+  return true;
+}
+
 /**
  * Registers a container so the reaper removes it when this process ends without removing it
  * itself. Normal exits go through the reaper too: removing a container takes an API call,
@@ -76,17 +87,20 @@ let engineLine: string | undefined;
  * and only Ryuk and the run's global teardown remain to remove it.
  */
 export function ownContainer(id: string, endpoint: EngineEndpoint | undefined): void {
-  if (!endpoint) return;
-  const line = `engine ${JSON.stringify(endpoint)}`;
-  if (line !== engineLine) {
-    engineLine = line;
-    send(line);
-  }
-  send(`ctr ${id}`);
+  if (announceEngine(endpoint)) send(`ctr ${id}`);
 }
 
 export function disownContainer(id: string): void {
   if (engineLine) send(`unctr ${id}`);
+}
+
+/** Registers a topology's bridge network; the reaper removes it after the containers on it. */
+export function ownNetwork(id: string, endpoint: EngineEndpoint | undefined): void {
+  if (announceEngine(endpoint)) send(`net ${id}`);
+}
+
+export function disownNetwork(id: string): void {
+  if (engineLine) send(`unnet ${id}`);
 }
 
 /** The pid of this process's reaper, for tests that prove it works. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { DEFAULTS } from './defaults.js';
-import { NodeStateError, ServerStartError, TestkitError } from './errors.js';
+import { NodeStateError, PortInUseError, ServerStartError, TestkitError } from './errors.js';
 import { type Info, parseInfo } from './info.js';
 import { releasePort } from './ports.js';
 import { STDERR_FILE } from './process-runner.js';
@@ -13,6 +13,7 @@ import { type ConfigLine, quoteArg, renderConfig } from './server-config.js';
 import type { ServerDriver, ServerRunner } from './server-runner.js';
 import { processTag } from './strays.js';
 import type { TlsMaterial } from './tls.js';
+import type { Placement } from './topology-network.js';
 import { redisUrl } from './url.js';
 import { waitFor } from './wait.js';
 
@@ -58,8 +59,11 @@ export interface NodeConnectionOptions {
 export interface NodeSpec {
   readonly name: string;
   readonly kind: NodeKind;
+  /** The loopback address this process reaches the node at. */
   readonly host: string;
   readonly port: number;
+  /** Where the node sits on its topology's network, and the address its peers know it by. */
+  readonly placement: Placement;
   readonly dir: string;
   /** Directives beyond the ones every node gets (bind, port, dir, logfile, title). */
   readonly lines: readonly ConfigLine[];
@@ -80,8 +84,15 @@ const LOG_FILE = 'redis.log';
 export class RedisNode {
   readonly name: string;
   readonly kind: NodeKind;
+  /** The loopback address this process reaches the node at (`url`, `connectionOptions()`). */
   readonly host: string;
   readonly port: number;
+  /**
+   * The address the node's peers dial and that it announces, on the same port: `host` on the
+   * host's network, its container's address in mapped mode (or a topology's `announceHost`).
+   * The topology's `natMap` maps it back to `host`.
+   */
+  readonly announcedHost: string;
   /** The node's own directory: config, data files, logs. Removed by `stop()`. */
   readonly dir: string;
   readonly tls: TlsMaterial | undefined;
@@ -92,6 +103,7 @@ export class RedisNode {
   #admin: Redis | undefined;
   #destroyed = false;
   readonly #lines: readonly ConfigLine[];
+  readonly #placement: Placement;
   readonly #startTimeoutMs: number;
   readonly #driverName: 'process' | 'container';
 
@@ -100,6 +112,8 @@ export class RedisNode {
     this.kind = spec.kind;
     this.host = spec.host;
     this.port = spec.port;
+    this.announcedHost = spec.placement.announcedHost;
+    this.#placement = spec.placement;
     this.dir = spec.dir;
     this.tls = spec.tls;
     this.auth = spec.auth;
@@ -111,6 +125,9 @@ export class RedisNode {
       name: spec.name,
       kind: spec.kind,
       dir: spec.dir,
+      host: spec.host,
+      port: spec.port,
+      bridge: spec.placement.bridge,
       configPath: this.configPath,
       readDirs: [...new Set(tlsDirs)].filter((d) => d !== spec.dir),
       onExit: () => {
@@ -182,8 +199,12 @@ export class RedisNode {
           ['tls-replication', 'yes'],
         ]
       : [['port', String(this.port)]];
+    const bridge = this.#placement.bridge;
     return [
-      ['bind', this.host],
+      ['bind', bridge ? bridge.ip : this.host],
+      // Through a published port, connections arrive from the bridge's gateway, not from
+      // loopback, which protected mode would refuse; the port is published on loopback only.
+      ...(bridge ? ([['protected-mode', 'no']] as const) : []),
       ...tlsLines,
       ['dir', quoteArg(this.dir)],
       ['logfile', quoteArg(join(this.dir, LOG_FILE))],
@@ -242,7 +263,9 @@ export class RedisNode {
   }
 
   #label(): string {
-    const where = this.#driverName === 'container' ? 'in a container ' : '';
+    const bridge = this.#placement.bridge;
+    const where =
+      this.#driverName !== 'container' ? '' : bridge ? `in a container (${bridge.ip} on network ${bridge.network}) ` : 'in a container ';
     return `${this.kind === 'sentinel' ? 'sentinel' : 'redis-server'} ${this.name} ${where}on ${this.address} (dir ${this.dir})`;
   }
 
@@ -372,10 +395,3 @@ export class RedisNode {
 }
 
 class NodeExitedError extends Error {}
-
-/** The port was taken between allocation and bind; the topology retries with another. */
-export class PortInUseError extends TestkitError {
-  constructor(port: number, logTail: string) {
-    super('TESTKIT_PORT_IN_USE', `port ${port} was taken by another process before the server could bind it:\n${logTail}`);
-  }
-}

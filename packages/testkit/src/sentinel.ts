@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { nowMs } from './clock.js';
 import { DEFAULTS } from './defaults.js';
-import { TestkitOptionsError } from './errors.js';
+import { PortInUseError, TestkitOptionsError } from './errors.js';
 import { pairsToRecord } from './info.js';
+import { natMapOf } from './nat-map.js';
+import type { NetworkMode } from './network-mode.js';
 import {
   dataNodeLines,
   launchOnFreePort,
@@ -15,11 +17,12 @@ import {
 } from './node-options.js';
 import { allocatePort, releasePort } from './ports.js';
 import { disownDir } from './reaper.js';
-import { type NodeAuth, PortInUseError, RedisNode } from './redis-node.js';
+import { type NodeAuth, RedisNode } from './redis-node.js';
 import { replicasStreaming } from './replication.js';
 import { type Address, SentinelWatch, type SwitchMaster } from './sentinel-watch.js';
 import { type ConfigLine, configLines, quoteArg, type ServerConfig } from './server-config.js';
 import type { TlsMaterial } from './tls.js';
+import type { Placement, TopologyNetwork } from './topology-network.js';
 import { sentinelUrl } from './url.js';
 import { type Probe, waitFor } from './wait.js';
 
@@ -45,7 +48,8 @@ export interface SentinelOptions extends ServerOptions {
   readonly sentinelUsername?: string;
   /**
    * A second loopback address (say `127.0.0.2`) the nodes also bind and announce: sentinels
-   * monitor and report every node by it, as behind NAT. `natMap` maps it back to `host`.
+   * monitor and report every node by it, as behind NAT. `natMap` maps it back to `host`. On
+   * the host's network only: in mapped mode the nodes already announce container addresses.
    */
   readonly announceHost?: string;
   /** redis.conf directives for every sentinel, after the testkit's own. */
@@ -63,7 +67,13 @@ export interface SentinelTopology extends AsyncDisposable {
   readonly sentinels: readonly RedisNode[];
   /** The CA and certificates, when TLS is on. */
   readonly tls: TlsMaterial | undefined;
-  /** Announced `host:port` → reachable address, when `announceHost` is set; else empty. */
+  /** How this process reaches the nodes: on the host's network, or through published ports. */
+  readonly network: NetworkMode;
+  /**
+   * Every `host:port` a node or sentinel announces that this process does not reach it at
+   * (container addresses in mapped mode, `announceHost`) → the address it does reach, for
+   * `connect(url, { natMap })`; empty when nodes announce what this process dials.
+   */
   readonly natMap: Readonly<Record<string, Address>>;
   /** Every sentinel event since start, with arrival times; `+switch-master` parsed. */
   readonly watch: SentinelWatch;
@@ -82,7 +92,7 @@ export interface SentinelTopology extends AsyncDisposable {
    * `reconcile: true` sends it the REPLICAOF Sentinel would send, at once.
    */
   waitForHealthy(opts?: { timeoutMs?: number; reconcile?: boolean }): Promise<RedisNode>;
-  /** Kills every process and removes every directory. */
+  /** Kills every process and removes every directory (and container, and network). */
   stop(): Promise<void>;
 }
 
@@ -110,12 +120,22 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<Sentine
   if (opts.announceHost && !/^127\./.test(opts.announceHost))
     throw new TestkitOptionsError(`announceHost ${opts.announceHost} must be a loopback address in 127.0.0.0/8.`);
 
+  if (opts.announceHost && o.network === 'mapped') {
+    throw new TestkitOptionsError(
+      `announceHost ${opts.announceHost} simulates NAT on the host's network; in mapped mode the nodes already announce container addresses, and natMap maps them back. Drop announceHost, or use network: 'host'.`,
+    );
+  }
+
+  const net = await o.driver.network(o.host);
   const announce = opts.announceHost;
   const visibleHost = announce ?? o.host;
+  // With announceHost every node is known by it; otherwise by what the network gives it.
+  const place = (): Placement => (announce ? { announcedHost: announce } : net.place());
   const bindLine: ConfigLine[] = announce ? [['bind', o.host, announce]] : [];
   const dataAuth: NodeAuth | undefined = o.password ? { password: o.password } : undefined;
   const dataNode = (extra: ConfigLine[]) => () => ({
     kind: 'redis' as const,
+    placement: place(),
     lines: dataNodeLines(o, [...bindLine, ...(announce ? [['replica-announce-ip', announce] as ConfigLine] : []), ...extra]),
     tls: o.tls,
     auth: dataAuth,
@@ -129,7 +149,7 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<Sentine
     started.push(primary);
     const replicas = await Promise.all(
       Array.from({ length: replicaCount }, (_, i) =>
-        launchOnFreePort(`replica-${i + 1}`, o.host, dataNode([['replicaof', visibleHost, String(primary.port)]])),
+        launchOnFreePort(`replica-${i + 1}`, o.host, dataNode([['replicaof', primary.announcedHost, String(primary.port)]])),
       ),
     );
     started.push(...replicas);
@@ -138,14 +158,14 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<Sentine
       masterName,
       quorum,
       count: sentinelCount,
-      visibleHost,
+      place,
       bindLine,
       primary,
       replicas,
     });
     started.push(...sentinels);
     const watch = await SentinelWatch.start(sentinels, o.readyTimeoutMs);
-    const topology = new SentinelTopologyImpl(masterName, nodes, sentinels, watch, o, opts, visibleHost);
+    const topology = new SentinelTopologyImpl(masterName, nodes, sentinels, watch, net, o, opts, visibleHost);
     try {
       await topology.waitForHealthy({ timeoutMs: o.readyTimeoutMs, expectAllSentinels: true });
     } catch (e) {
@@ -155,6 +175,7 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<Sentine
     return topology;
   } catch (e) {
     await stopAll(started);
+    await net.close();
     throw e;
   }
 }
@@ -163,7 +184,7 @@ interface SentinelPlan {
   readonly masterName: string;
   readonly quorum: number;
   readonly count: number;
-  readonly visibleHost: string;
+  readonly place: () => Placement;
   readonly bindLine: readonly ConfigLine[];
   readonly primary: RedisNode;
   readonly replicas: readonly RedisNode[];
@@ -175,6 +196,7 @@ async function launchSentinels(o: ResolvedServerOptions, opts: SentinelOptions, 
   for (let attempt = 1; ; attempt++) {
     const ports = await Promise.all(Array.from({ length: plan.count }, () => allocatePort(o.host)));
     const ids = ports.map(() => randomBytes(20).toString('hex'));
+    const placements = ports.map(() => plan.place());
     const dirs = await Promise.all(ports.map((_, i) => nodeDir(`sentinel-${i + 1}`)));
     const launched = await Promise.allSettled(
       ports.map((port, i) =>
@@ -183,8 +205,9 @@ async function launchSentinels(o: ResolvedServerOptions, opts: SentinelOptions, 
           kind: 'sentinel',
           host: o.host,
           port,
+          placement: placements[i] as Placement,
           dir: dirs[i] as string,
-          lines: sentinelLines(o, opts, plan, i, ports, ids),
+          lines: sentinelLines(o, opts, plan, i, ports, ids, placements),
           tls: o.tls,
           auth: sentinelAuth(opts),
           startTimeoutMs: o.startTimeoutMs,
@@ -214,20 +237,22 @@ function sentinelLines(
   index: number,
   ports: readonly number[],
   ids: readonly string[],
+  placements: readonly Placement[],
 ): ConfigLine[] {
   const m = plan.masterName;
   const lines: ConfigLine[] = [
     ...plan.bindLine,
     ['sentinel', 'myid', ids[index] as string],
-    ['sentinel', 'monitor', m, plan.visibleHost, String(plan.primary.port), String(plan.quorum)],
+    ['sentinel', 'monitor', m, plan.primary.announcedHost, String(plan.primary.port), String(plan.quorum)],
     ['sentinel', 'down-after-milliseconds', m, String(opts.downAfterMs ?? DEFAULTS.downAfterMs)],
     ['sentinel', 'failover-timeout', m, String(opts.failoverTimeoutMs ?? DEFAULTS.failoverTimeoutMs)],
     ['sentinel', 'parallel-syncs', m, String(opts.parallelSyncs ?? 1)],
   ];
   if (o.password) lines.push(['sentinel', 'auth-pass', m, quoteArg(o.password)]);
-  for (const r of plan.replicas) lines.push(['sentinel', 'known-replica', m, plan.visibleHost, String(r.port)]);
+  for (const r of plan.replicas) lines.push(['sentinel', 'known-replica', m, r.announcedHost, String(r.port)]);
   ports.forEach((port, j) => {
-    if (j !== index) lines.push(['sentinel', 'known-sentinel', m, plan.visibleHost, String(port), ids[j] as string]);
+    const peer = (placements[j] as Placement).announcedHost;
+    if (j !== index) lines.push(['sentinel', 'known-sentinel', m, peer, String(port), ids[j] as string]);
   });
   if (opts.announceHost) lines.push(['sentinel', 'announce-ip', opts.announceHost]);
   if (opts.sentinelPassword) {
@@ -248,8 +273,9 @@ class SentinelTopologyImpl implements SentinelTopology {
   readonly kind = 'sentinel' as const;
   readonly url: string;
   readonly tls: TlsMaterial | undefined;
+  readonly network: NetworkMode;
   readonly natMap: Readonly<Record<string, Address>>;
-  readonly #visibleHost: string;
+  readonly #net: TopologyNetwork;
   #stopped = false;
 
   constructor(
@@ -257,12 +283,14 @@ class SentinelTopologyImpl implements SentinelTopology {
     readonly nodes: readonly RedisNode[],
     readonly sentinels: readonly RedisNode[],
     readonly watch: SentinelWatch,
+    net: TopologyNetwork,
     o: ResolvedServerOptions,
     opts: SentinelOptions,
     visibleHost: string,
   ) {
     this.tls = o.tls;
-    this.#visibleHost = visibleHost;
+    this.#net = net;
+    this.network = net.mode;
     this.url = sentinelUrl({
       sentinels: sentinels.map((s) => ({ host: visibleHost, port: s.port })),
       masterName,
@@ -271,11 +299,7 @@ class SentinelTopologyImpl implements SentinelTopology {
       sentinelPassword: opts.sentinelPassword,
       tls: o.tls !== undefined,
     });
-    const map: Record<string, Address> = {};
-    if (opts.announceHost) {
-      for (const n of [...nodes, ...sentinels]) map[`${opts.announceHost}:${n.port}`] = { host: n.host, port: n.port };
-    }
-    this.natMap = map;
+    this.natMap = natMapOf([...nodes, ...sentinels]);
   }
 
   #nodeAt(addr: Address | undefined): RedisNode | undefined {
@@ -345,7 +369,7 @@ class SentinelTopologyImpl implements SentinelTopology {
     for (const r of replicas) {
       const info = await r.info('replication');
       if (reconcile && info.role === 'master') {
-        await r.call('REPLICAOF', this.#visibleHost, primary.port);
+        await r.call('REPLICAOF', primary.announcedHost, primary.port);
         return { done: false, observed: `${r.name} still acted as master; sent REPLICAOF` };
       }
       if (info.role !== 'slave' || Number(info.master_port) !== primary.port || info.master_link_status !== 'up') {
@@ -414,6 +438,7 @@ class SentinelTopologyImpl implements SentinelTopology {
     this.#stopped = true;
     this.watch.close();
     await stopAll([...this.sentinels, ...this.nodes]);
+    await this.#net.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

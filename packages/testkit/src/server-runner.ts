@@ -1,3 +1,6 @@
+import type { NetworkMode } from './network-mode.js';
+import type { BridgeAttachment, TopologyNetwork } from './topology-network.js';
+
 /** What a runner needs to run one node's server. */
 export interface RunnerSpec {
   readonly name: string;
@@ -6,6 +9,11 @@ export interface RunnerSpec {
   /** The node's directory: config, data and log live here, and survive restarts. */
   readonly dir: string;
   readonly configPath: string;
+  /** The loopback address and port this process reaches the server at. */
+  readonly host: string;
+  readonly port: number;
+  /** Mapped mode: the bridge network and address the server's container joins; `port` is published on `host`. */
+  readonly bridge: BridgeAttachment | undefined;
   /** Directories the server reads besides `dir` (TLS certificates). */
   readonly readDirs: readonly string[];
   /** Called when the driver sees the server exit, killed or on its own (a crash, a refused config). */
@@ -40,6 +48,11 @@ export interface ServerRunner {
 export interface ServerDriver {
   readonly name: 'process' | 'container';
   runner(spec: RunnerSpec): ServerRunner;
-  /** Fails early, before any port or directory is taken, when the driver cannot run servers. */
-  ready(): Promise<void>;
+  /**
+   * Fails early, before any port or directory is taken, when the driver cannot run servers;
+   * resolves with the network mode its servers run in.
+   */
+  ready(): Promise<NetworkMode>;
+  /** Opens the network one topology's servers share; the host's network for processes. */
+  network(host: string): Promise<TopologyNetwork>;
 }

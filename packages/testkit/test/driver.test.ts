@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDockerHost } from '../src/container-engine.js';
-import { demux } from '../src/container-runner.js';
+import { demux, parseDockerHost } from '../src/container-engine.js';
 import { resolveDriver } from '../src/driver.js';
 import { ContainerEngineUnavailableError, isTestkitError, startStandalone, TestkitOptionsError } from '../src/index.js';
 

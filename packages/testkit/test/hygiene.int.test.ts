@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTAINER_LABELS, connectEngine, labelledContainers } from '../src/container-engine.js';
+import { CONTAINER_LABELS, connectEngine, labelledContainers, labelledNetworks } from '../src/container-engine.js';
+import { resolveDriver } from '../src/driver.js';
 import { waitFor } from '../src/wait.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/hold-topology.mjs', import.meta.url));
@@ -47,11 +48,13 @@ async function holder(how: 'hang' | 'exit' | 'throw') {
   return { child, owned };
 }
 
-/** The holder's containers, running or not, when the run uses the container driver. */
+/** The holder's containers, running or not, and networks, when the run uses the container driver. */
 async function containersOf(owner: number): Promise<string[]> {
   if (process.env.COORDIS_TESTKIT_DRIVER !== 'container') return [];
-  const list = await labelledContainers(await connectEngine(), CONTAINER_LABELS.owner, String(owner));
-  return list.map((c) => `${c.name} (${c.state})`);
+  const engine = await connectEngine();
+  const list = await labelledContainers(engine, CONTAINER_LABELS.owner, String(owner));
+  const networks = await labelledNetworks(engine, CONTAINER_LABELS.owner, String(owner));
+  return [...list.map((c) => `${c.name} (${c.state})`), ...networks.map((n) => `network ${n.name}`)];
 }
 
 async function expectAllGone(owned: Owned, owner: number): Promise<void> {
@@ -62,7 +65,7 @@ async function expectAllGone(owned: Owned, owner: number): Promise<void> {
       const dirs = owned.dirs.filter((d) => existsSync(d));
       const containers = await containersOf(owner);
       if (pids.length || dirs.length || containers.length || alive(owned.reaper))
-        return { done: false, observed: `pids ${pids}, dirs ${dirs}, containers ${containers}` };
+        return { done: false, observed: `pids ${pids}, dirs ${dirs}, containers and networks ${containers}` };
       return { done: true, value: undefined };
     },
     { timeoutMs: 10_000 },
@@ -79,7 +82,10 @@ describe('no server (nor container) outlives its owner', () => {
     const { child, owned } = await holder('hang');
     expect(owned.pids.every(alive)).toBe(true);
     expect(owned.dirs.every((d) => existsSync(d))).toBe(true);
-    if (process.env.COORDIS_TESTKIT_DRIVER === 'container') expect(await containersOf(child.pid as number)).toHaveLength(4);
+    // Four containers, and in mapped mode the networks of the two topologies.
+    if (process.env.COORDIS_TESTKIT_DRIVER === 'container') {
+      expect(await containersOf(child.pid as number)).toHaveLength((await resolveDriver({}).ready()) === 'mapped' ? 6 : 4);
+    }
     child.kill('SIGKILL');
     await expectAllGone(owned, child.pid as number);
   });
