@@ -1,6 +1,7 @@
 import { nowMs, startSentinel, startStandalone } from '@coordis/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { type CoordisClient, connect, type FailoverEvent, isUnknownOutcomeError } from '../src/index.js';
+import { recordDials } from './support/dials.js';
 import { audit, startWriteLoad, until } from './support/write-load.js';
 
 function failovers(client: CoordisClient): FailoverEvent[] {
@@ -11,8 +12,11 @@ function failovers(client: CoordisClient): FailoverEvent[] {
 
 describe('a primary SIGKILLed under continuous writes', () => {
   it('resumes on the new primary, and with durable writes loses no acknowledged write and doubles none', async () => {
+    const dials = recordDials();
     await using t = await startSentinel({ replicas: 2, sentinels: 3, downAfterMs: 1000 });
-    const client = await connect(t.url, { durable: { replicas: 1, timeoutMs: 2000 } });
+    // The natMap is empty on the host's network; in mapped mode it turns the container
+    // addresses the sentinels announce into the ports published on 127.0.0.1.
+    const client = await connect(t.url, { natMap: t.natMap, durable: { replicas: 1, timeoutMs: 2000 } });
     const seen = failovers(client);
     const load = startWriteLoad(client, 16);
     try {
@@ -33,7 +37,10 @@ describe('a primary SIGKILLed under continuous writes', () => {
       // Only writes whose fate is unknown may fail, never with READONLY or a raw socket error.
       for (const e of result.errors) expect(isUnknownOutcomeError(e), e.message).toBe(true);
       expect(seen[0]).toMatchObject({ to: `127.0.0.1:${next.port}`, detectedBy: 'switch-master' });
+      expect(dials.all().length).toBeGreaterThan(0);
+      expect(dials.beyondLoopback()).toEqual([]);
     } finally {
+      dials.stop();
       await load.stop();
       client.disconnect();
     }
@@ -42,8 +49,9 @@ describe('a primary SIGKILLed under continuous writes', () => {
 
 describe('a primary SIGSTOPped (hung) for 8 s under continuous writes', () => {
   it('moves to the new primary while the old one hangs, and takes no reply from it afterwards', async () => {
+    const dials = recordDials();
     await using t = await startSentinel({ replicas: 2, sentinels: 3, downAfterMs: 1000 });
-    const client = await connect(t.url);
+    const client = await connect(t.url, { natMap: t.natMap });
     const seen = failovers(client);
     const load = startWriteLoad(client, 16);
     const hung = await t.primary();
@@ -68,7 +76,10 @@ describe('a primary SIGSTOPped (hung) for 8 s under continuous writes', () => {
       expect(missing).toEqual([]);
       expect(duplicated).toBe(0);
       expect(seen[0]?.detectedBy).toBe('switch-master');
+      expect(dials.all().length).toBeGreaterThan(0);
+      expect(dials.beyondLoopback()).toEqual([]);
     } finally {
+      dials.stop();
       if (hung.state === 'paused') await hung.resume();
       await load.stop();
       client.disconnect();
