@@ -96,10 +96,11 @@ class BatchContext implements HandlerContext {
  * A durable node's reader: reads its bus's stream from the node's checkpoint, on a connection
  * of its own, one batch at a time, in order.
  *
- * Each round trip carries the previous batch's commit — MULTI, the writes handlers queued on
- * `ctx.tx`, the checkpoint, the count of entries read, EXEC — then XINFO STREAM and XREAD.
- * Redis runs them in that order, so a batch is read only once the one before it is committed,
- * and XINFO describes the stream at the instant of the read: entries trimmed before this node
+ * Each round trip carries the previous batch's commit when it is due — MULTI, the writes
+ * handlers queued on `ctx.tx`, the checkpoint, the count of entries read, EXEC — then a script
+ * reading the stream's counters (XINFO STREAM's) and XREAD. Redis runs them in that order, so a
+ * batch is read only once the one before it is committed, and the counters describe the stream
+ * at the instant of the read: entries trimmed before this node
  * read them are counted from `entries-added − length` (a `trimmed` gap), and a stream whose
  * history is shorter than what the node read lost its tail in a failover (a `rollback` gap, the
  * reader goes back to the last entry the stream still shares with it). A read with no answer
@@ -417,10 +418,12 @@ export class StreamReader {
    * alone waits for readCount events, commitIntervalMs or an idle read, and the read then
    * blocks no longer than that interval, so it is saved within commitIntervalMs.
    *
-   * The counters, taken right after XREAD, describe the stream at the instant of the read when
-   * the read did not block. A read that blocked cannot have lost anything: there was nothing
-   * after the position when it blocked, and Redis serves it right after the write that woke
-   * it, before any trimming.
+   * The counters, taken right before XREAD (one client's commands of one write run back to
+   * back), describe the stream at the instant of the read when the read did not block. A read
+   * that blocked cannot have lost anything: there was nothing after the position when it
+   * blocked, and Redis serves it right after the write that woke it, which never trims the
+   * entry it adds. A failover while it blocks ends the read (the connection, or Redis
+   * unblocking it with an error) and the position is checked again.
    */
   async #round(): Promise<void> {
     const view = this.#view as Redis;
@@ -442,11 +445,12 @@ export class StreamReader {
     coalesceWrites(this.#connection as Redis);
     const committed = commit ? this.#sendCommit(commit, view) : undefined;
     // Two commands rather than a pipeline: the same single write, without a pipeline's objects
-    // on every round trip. Redis holds the counters until the read returns (a blocked client's
-    // next command waits), so they describe the stream right after it.
+    // on every round trip. The counters go first: Redis answers them at once and runs the read
+    // right after, so an event that wakes a blocked read is sent on without a script of each
+    // node's running before the replies leave.
     const reader = this.#readView as Redis;
-    const read = reader.xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id) as Promise<ReadReply>;
     const counters = COUNTERS.run(reader, { stream: key }, {});
+    const read = reader.xreadBuffer('COUNT', readCount, 'BLOCK', blockMs, 'STREAMS', key, before.id) as Promise<ReadReply>;
     committed?.catch(() => {});
     read.catch(() => {});
     counters.catch(() => {});
@@ -454,8 +458,8 @@ export class StreamReader {
     let entries: ReadReply;
     let info: unknown;
     try {
-      entries = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
       info = await this.#deadline(counters, this.#o.readTimeoutMs);
+      entries = await this.#deadline(read, blockMs + this.#o.readTimeoutMs);
       // A commit sent with this read is confirmed before the batch is handled.
       if (committed) await this.#deadline(committed, this.#o.readTimeoutMs);
     } finally {
@@ -471,7 +475,7 @@ export class StreamReader {
     const batch = entries?.[0]?.[1] ?? [];
     this.#idle = batch.length === 0;
     if (batch.length > 0) await this.#handle(batch);
-    // At the tail when XINFO ran: the count of entries read is the stream's own.
+    // At the tail the counters showed (a read that did not block): the count of entries read is the stream's own.
     if (batch.length > 0 && stream?.entriesAdded !== undefined && this.#position.id === stream.lastGeneratedId) {
       this.#position = { id: this.#position.id, read: stream.entriesAdded };
       if (this.#pending) this.#pending = this.#commitOf(this.#pending.recorder, this.#pending.owners);
