@@ -34,7 +34,11 @@ describe('examples', () => {
     });
     expect(out).toMatch(/connected to the primary at 127\.0\.0\.1:\d+/);
     expect(out).toMatch(/failover: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(detected by switch-master/);
-    const [, acked, , counter] = /acknowledged (\d+) increments \((\d+) with an unknown outcome\), counter is (\d+)/.exec(out) ?? [];
+    const [, acked, , , counter] =
+      /acknowledged (\d+) increments \((\d+) with an unknown outcome, (\d+) not confirmed by a replica in time\), counter is (\d+)/.exec(
+        out,
+      ) ?? [];
+    expect(acked, out).toBeDefined();
     // Durable writes: every acknowledged increment survived the failover.
     expect(Number(counter)).toBeGreaterThanOrEqual(Number(acked));
   });
