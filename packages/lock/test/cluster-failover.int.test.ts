@@ -11,7 +11,8 @@ import { sleep, until } from './support/until.js';
 
 const PROCESSES = 3;
 const WORKERS = 8;
-const DURATION_MS = 20_000;
+// Long enough for the kill at 1 s, the promotion and plenty of work on both sides of it.
+const DURATION_MS = 12_000;
 const LOCKS = ['ledger', 'mailbox', 'report'];
 const SEMAPHORE = 'smtp-slots';
 
