@@ -109,17 +109,10 @@ export class EventBus<E extends EventMap> {
       (dropped) => this.#dropped(dropped),
     );
     if (this.mode === 'transient' && this.#r.batchPublishes) {
-      const client = o.client;
-      const channel = this.#keys.channel;
-      this.#batch = new PublishBatch(
-        (message) => {
-          coalesceWrites(client);
-          // Sharded pub/sub on a Cluster: the message goes to the master of the channel's slot
-          // only, where the subscribers are, instead of being broadcast over the whole cluster bus.
-          return client.isCluster ? (client as Cluster).spublish(channel, message) : client.publish(channel, message);
-        },
-        { maxEvents: DEFAULTS.frameMaxEvents, maxBytes: Math.min(DEFAULTS.frameMaxBytes, this.#r.maxEventBytes) },
-      );
+      this.#batch = new PublishBatch((message) => this.#sendToChannel(message), {
+        maxEvents: DEFAULTS.frameMaxEvents,
+        maxBytes: Math.min(DEFAULTS.frameMaxBytes, this.#r.maxEventBytes),
+      });
     }
     this.#presence = new NodePresence(o.client, this.#keys.presence, this.#r.heartbeatMs, DEFAULTS.presenceBeats, {
       collision: (other) => this.events.emit('error', new NodeIdCollisionError(this.nodeId, this.namespace, other)),
@@ -177,17 +170,25 @@ export class EventBus<E extends EventMap> {
     const max = this.#r.maxEventBytes;
     if (typeof data === 'string' ? data.length * 3 > max && Buffer.byteLength(data) > max : data.length > max)
       throw new EventTooLargeError(type, typeof data === 'string' ? Buffer.byteLength(data) : data.length, max);
-    const client = this.#o.client;
     if (this.#batch) await this.#batch.add(data, data.length);
+    else if (this.mode === 'transient') await this.#sendToChannel(data);
     else {
       // Publishes issued in one tick leave in a few socket writes instead of one each.
-      coalesceWrites(client);
-      if (this.mode === 'durable') await this.#appendWithRetry(data);
-      else if (client.isCluster) await (client as Cluster).spublish(this.#keys.channel, data);
-      else await client.publish(this.#keys.channel, data);
+      coalesceWrites(this.#o.client);
+      await this.#appendWithRetry(data);
     }
     this.#stats.published++;
     return env;
+  }
+
+  /** One pub/sub message (an envelope or a frame) to the bus's channel. */
+  #sendToChannel(message: string | Buffer): Promise<unknown> {
+    const client = this.#o.client;
+    // Messages sent in one tick leave in a few socket writes instead of one each.
+    coalesceWrites(client);
+    // Sharded pub/sub on a Cluster: the message goes to the master of the channel's slot only,
+    // where the subscribers are, instead of being broadcast over the whole cluster bus.
+    return client.isCluster ? (client as Cluster).spublish(this.#keys.channel, message) : client.publish(this.#keys.channel, message);
   }
 
   /** XADD with length retention; a write whose outcome is unknown is sent again (receivers dedupe by id). */
