@@ -9,6 +9,8 @@ import { createEventBus, type } from '../src/index.js';
 import { benchEvents, type Measure, publishAll, publishPaced, type ReaderReport, sharedNow, signal, summarise } from './measure.js';
 
 const READER = fileURLToPath(new URL('./reader-process.ts', import.meta.url));
+// BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of every node process, to see where a reader's time goes.
+const PROFILE = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 
 const IN_FLIGHT = 64;
 /** Events published before measuring, for every process's JIT to settle. */
@@ -48,7 +50,7 @@ type Reader = { ready: Promise<void>; report: Promise<ReaderReport>; child: Chil
 /** Starts `count` reader processes (coordis nodes or raw XREAD loops) on one stream or bus. */
 function readers(kind: 'bus' | 'raw', url: string, name: string, count: number, expected: number): Reader[] {
   return Array.from({ length: count }, (_, i) => {
-    const child = fork(READER, [kind, url, name, `node-${i}`, String(expected)], { execArgv: ['--import', 'tsx'] });
+    const child = fork(READER, [kind, url, name, `node-${i}`, String(expected)], { execArgv: ['--import', 'tsx', ...PROFILE] });
     const ready = signal();
     let resolveReport: (r: ReaderReport) => void = () => {};
     const report = new Promise<ReaderReport>((resolve, reject) => {
