@@ -14,6 +14,8 @@ export interface BatcherOptions {
   readonly deadlineMs: number;
   /** Distinct keys per script run at most (64: the largest check.lua variant). */
   readonly maxKeys: number;
+  /** Script runs the outstanding checks are spread over (a run takes at least one group). */
+  readonly runsInFlight: number;
   /** Resends of a group whose fixed-window guess was wrong. */
   readonly windowRetries: number;
   /**
@@ -42,10 +44,11 @@ interface Run {
 }
 
 /**
- * Sends checks to Redis, coalescing the ones made in the same tick into one script run (up to
- * 64 distinct keys, one Cluster slot per run): one round trip carries many checks, each group
+ * Sends checks to Redis, coalescing the ones made in the same tick into script runs (up to 64
+ * distinct keys, one Cluster slot per run): one round trip carries many checks, each group
  * still all-or-nothing and independent of the others. This is what makes a check cheaper than
- * one EVALSHA of its own while staying one round trip.
+ * one EVALSHA of its own while staying one round trip. The checks outstanding are spread over
+ * a few runs (`runsInFlight`), so that Redis and this process work at the same time.
  */
 export class CheckBatcher {
   readonly #target: ScriptClient;
@@ -54,6 +57,8 @@ export class CheckBatcher {
   readonly #options: BatcherOptions;
   #queue: Pending[] = [];
   #scheduled = false;
+  /** Groups sent and not answered yet. */
+  #outstanding = 0;
   /** Script runs sent, for the benchmarks. */
   runs = 0;
 
@@ -94,12 +99,15 @@ export class CheckBatcher {
     this.#queue = [];
     this.#scheduled = false;
     const open = new Map<number, Run>();
+    // Sized on all the groups outstanding, not on this tick's alone: the answers of one run come
+    // back in a tick of their own, and sizing on them would split runs smaller and smaller.
+    const perRun = Math.ceil((this.#outstanding + queue.length) / this.#options.runsInFlight);
     for (const p of queue) {
       let run = open.get(p.slot);
       if (run) {
         let fresh = 0;
         for (const e of p.entries) if (!run.index.has(e.keyId)) fresh++;
-        if (run.index.size + fresh > this.#options.maxKeys) {
+        if (run.index.size + fresh > this.#options.maxKeys || run.groups.length >= perRun) {
           this.#send(run);
           run = undefined;
         }
@@ -152,9 +160,14 @@ export class CheckBatcher {
       reply = Promise.reject(e);
     }
     this.runs++;
+    this.#outstanding += run.groups.length;
     withDeadline(reply, this.#options.deadlineMs).then(
-      (value) => this.#answer(run, value, sentAt),
+      (value) => {
+        this.#outstanding -= run.groups.length;
+        this.#answer(run, value, sentAt);
+      },
       (e: unknown) => {
+        this.#outstanding -= run.groups.length;
         const unavailable = isUnavailable(e);
         for (const p of run.groups) {
           if (unavailable) p.resolve({ kind: 'unavailable', cause: e });

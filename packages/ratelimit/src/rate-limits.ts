@@ -309,6 +309,7 @@ export class RateLimits {
       batcher = new CheckBatcher(this.#view(deadlineMs), this.#client, this.#ctx.clock, {
         deadlineMs,
         maxKeys: DEFAULTS.maxBatchKeys,
+        runsInFlight: DEFAULTS.runsInFlight,
         windowRetries: DEFAULTS.windowRetries,
         managesOffline: this.#ctx.managesOffline,
       });

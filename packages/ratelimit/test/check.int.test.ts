@@ -6,6 +6,7 @@ import { decodeFixedWindow } from '../src/fixed-window.js';
 import { decodeGcra, type GcraState, gcraDecide } from '../src/gcra.js';
 import {
   createRateLimits,
+  DEFAULTS,
   type Limiter,
   type LimitKey,
   type LimitResult,
@@ -162,6 +163,16 @@ describe.each(topologyKinds())('on %s', (kind) => {
       const results = await Promise.all(Array.from({ length: 200 }, () => g.check('hot')));
       expect(results.filter((r) => r.allowed)).toHaveLength(37);
       expect(rl.stats().scriptRuns).toBeLessThanOrEqual(4);
+    });
+
+    it('spreads concurrent checks over runsInFlight script runs, not one, and answers each', async () => {
+      const rl = limits();
+      const g = rl.gcra({ name: 'g', limit: 10, periodMs: 3_600_000 });
+      const before = rl.stats().scriptRuns;
+      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => g.check(`k${i}`, { cost: (i % 3) + 1 })));
+      // On a Cluster a run holds the keys of one slot: these 64 make as many runs as slots.
+      if (kind !== 'cluster') expect(rl.stats().scriptRuns - before).toBe(DEFAULTS.runsInFlight);
+      expect(results.map((r) => r.remaining)).toEqual(Array.from({ length: 64 }, (_, i) => 10 - ((i % 3) + 1)));
     });
   });
 
